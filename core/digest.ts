@@ -1,0 +1,60 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { decodeError, type Decoded } from './codec.ts';
+
+/**
+ * What a node holds of every origin's broadcasts: the highest contiguous number (so the digest
+ * is a version vector, not a list of every id ever seen) plus the few numbers received above a
+ * gap. Anti-entropy exchanges these and pulls the difference.
+ */
+export interface Digest {
+  readonly high: ReadonlyMap<string, number>;
+  readonly extra: ReadonlyMap<string, readonly number[]>;
+}
+
+export type DigestType = 'request' | 'reply';
+
+/** Numbers above the contiguous prefix listed per origin; more are simply re-sent (deduplicated on arrival). */
+export const MAX_EXTRAS_PER_ORIGIN = 64;
+const MAX_ORIGINS = 4096;
+
+export function encodeDigest(type: DigestType, digest: Digest): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeUint8(e, type === 'request' ? 1 : 2);
+  const origins = new Set([...digest.high.keys(), ...digest.extra.keys()]);
+  encoding.writeVarUint(e, origins.size);
+  for (const origin of origins) {
+    encoding.writeVarString(e, origin);
+    encoding.writeVarUint(e, digest.high.get(origin) ?? 0);
+    const extras = (digest.extra.get(origin) ?? []).slice(0, MAX_EXTRAS_PER_ORIGIN);
+    encoding.writeVarUint(e, extras.length);
+    for (const n of extras) encoding.writeVarUint(e, n);
+  }
+  return encoding.toUint8Array(e);
+}
+
+export function decodeDigest(bytes: Uint8Array): Decoded<{ type: DigestType; digest: Digest }> {
+  try {
+    const d = decoding.createDecoder(bytes);
+    const t = decoding.readUint8(d);
+    if (t !== 1 && t !== 2) return decodeError('malformed', `unknown digest type ${t}`);
+    const count = decoding.readVarUint(d);
+    if (count > MAX_ORIGINS) return decodeError('malformed', `digest of ${count} origins`);
+    const high = new Map<string, number>();
+    const extra = new Map<string, number[]>();
+    for (let i = 0; i < count; i++) {
+      const origin = decoding.readVarString(d);
+      if (origin.length === 0 || origin.length > 256) return decodeError('malformed', 'digest origin id out of range');
+      high.set(origin, decoding.readVarUint(d));
+      const n = decoding.readVarUint(d);
+      if (n > MAX_EXTRAS_PER_ORIGIN) return decodeError('malformed', `${n} extras for one origin`);
+      const list: number[] = [];
+      for (let j = 0; j < n; j++) list.push(decoding.readVarUint(d));
+      if (list.length > 0) extra.set(origin, list);
+    }
+    if (decoding.hasContent(d)) return decodeError('malformed', 'trailing bytes after digest');
+    return { ok: true, value: { type: t === 1 ? 'request' : 'reply', digest: { high, extra } } };
+  } catch (err) {
+    return decodeError('malformed', err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,198 @@
+import type { Envelope } from './envelope.ts';
+import { decodeDigest, encodeDigest, type Digest } from './digest.ts';
+import type { Rng } from './rng.ts';
+import type { Broadcast, BroadcastKind, BroadcastOptions, Dissemination, ErrorSink } from './transport.ts';
+
+/**
+ * Dissemination over a partial mesh. Push: a node that receives a broadcast for the first time
+ * delivers it and forwards it to `fanout` random neighbours (not the one it came from), up to
+ * `maxHops`; duplicates are recognised by (origin, seq) and stop there. Pull: every
+ * `antiEntropyMs` a node sends a digest (version vector plus gaps) to one random neighbour,
+ * which returns what the sender lacks and asks for what it lacks itself. Push makes it fast,
+ * pull makes it complete: after any partition heals, everyone catches up.
+ */
+export interface GossipConfig {
+  readonly fanout: number;
+  readonly maxHops: number;
+  readonly antiEntropyMs: number;
+  /** Most messages returned for one digest; the rest follow in later rounds. */
+  readonly maxBatch: number;
+  /** How many ephemeral message ids are remembered for de-duplication. */
+  readonly ephemeralMemory: number;
+}
+
+export const DEFAULT_GOSSIP: GossipConfig = {
+  fanout: 3,
+  maxHops: 32,
+  antiEntropyMs: 1000,
+  maxBatch: 256,
+  ephemeralMemory: 4096,
+};
+
+/** What gossip needs from its node: neighbours and a way to put an envelope on a link. */
+export interface GossipWire {
+  neighbours(): string[];
+  /** Sends one message to each of `peers` (one event for the clocks); returns how many took it. */
+  send(peers: readonly string[], message: Pick<Envelope, 'id' | 'origin' | 'kind' | 'seq' | 'hops' | 'payload'>): number;
+}
+
+export interface GossipStats {
+  broadcasts: number;
+  delivered: number;
+  duplicates: number;
+  forwarded: number;
+  repaired: number;
+  digests: number;
+}
+
+export class Gossip implements Dissemination {
+  private readonly store = new Map<string, Map<number, Broadcast>>();
+  private readonly high = new Map<string, number>();
+  private readonly extra = new Map<string, Set<number>>();
+  private readonly recentEphemeral = new Set<string>();
+  private readonly handlers = new Map<BroadcastKind, Set<(m: Broadcast) => void>>();
+  private seq = 0;
+  private ephemeralSeq = 0;
+  readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, repaired: 0, digests: 0 };
+
+  constructor(
+    private readonly self: string,
+    private readonly wire: GossipWire,
+    private readonly rng: Rng,
+    private readonly config: GossipConfig,
+    private readonly onError: ErrorSink,
+  ) {}
+
+  broadcast(kind: BroadcastKind, payload: Uint8Array, options: BroadcastOptions = {}): Broadcast {
+    this.stats.broadcasts += 1;
+    const ephemeral = options.ephemeral === true;
+    const seq = ephemeral ? ++this.ephemeralSeq : ++this.seq;
+    const message: Broadcast = { origin: this.self, seq, id: broadcastId(this.self, seq, ephemeral), kind, payload };
+    if (ephemeral) this.remember(message.id);
+    else this.keep(message);
+    this.deliver(message);
+    this.push(message, 0, undefined);
+    return message;
+  }
+
+  onBroadcast(kind: BroadcastKind, handler: (message: Broadcast) => void): () => void {
+    let set = this.handlers.get(kind);
+    if (!set) this.handlers.set(kind, (set = new Set()));
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** A broadcast envelope arrived from a neighbour. */
+  receive(from: string, env: Envelope): void {
+    const ephemeral = env.id === broadcastId(env.origin, env.seq, true);
+    if (!ephemeral && env.id !== broadcastId(env.origin, env.seq, false)) {
+      this.onError('gossip', 'bad-id', `message id ${env.id} does not match ${env.origin}/${env.seq}`);
+      return;
+    }
+    const message: Broadcast = { origin: env.origin, seq: env.seq, id: env.id, kind: env.kind as BroadcastKind, payload: env.payload };
+    if (ephemeral ? this.recentEphemeral.has(env.id) : this.has(env.origin, env.seq)) {
+      this.stats.duplicates += 1;
+      return;
+    }
+    if (ephemeral) this.remember(env.id);
+    else this.keep(message);
+    this.deliver(message);
+    if (env.hops + 1 < this.config.maxHops) this.push(message, env.hops + 1, from);
+  }
+
+  /** A digest arrived: return what the peer lacks, and ask for what we lack. */
+  receiveControl(from: string, payload: Uint8Array): void {
+    const decoded = decodeDigest(payload);
+    if (!decoded.ok) {
+      this.onError('gossip', decoded.error.code, decoded.error.message);
+      return;
+    }
+    const { type, digest } = decoded.value;
+    let budget = this.config.maxBatch;
+    for (const [origin, messages] of this.store) {
+      const theirHigh = digest.high.get(origin) ?? 0;
+      const theirExtra = new Set(digest.extra.get(origin) ?? []);
+      const top = Math.max(this.high.get(origin) ?? 0, ...(this.extra.get(origin) ?? []));
+      for (let seq = theirHigh + 1; seq <= top && budget > 0; seq++) {
+        const m = messages.get(seq);
+        if (!m || theirExtra.has(seq)) continue;
+        budget -= 1;
+        this.stats.repaired += 1;
+        this.wire.send([from], { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops: 0, payload: m.payload });
+      }
+    }
+    if (type === 'request' && this.lacksSomething(digest)) this.sendDigest(from, 'reply');
+  }
+
+  /** One anti-entropy round with a random neighbour (or the given one, e.g. right after a heal). */
+  antiEntropy(peer?: string): void {
+    const neighbours = this.wire.neighbours();
+    const target = peer ?? (neighbours.length > 0 ? this.rng.pick(neighbours) : undefined);
+    if (target !== undefined) this.sendDigest(target, 'request');
+  }
+
+  /** Highest contiguous broadcast number held per origin (a version vector of the log). */
+  digest(): Digest {
+    const extra = new Map<string, number[]>();
+    for (const [origin, set] of this.extra) if (set.size > 0) extra.set(origin, [...set].sort((a, b) => a - b));
+    return { high: new Map(this.high), extra };
+  }
+
+  /** Has this node got broadcast number `seq` of `origin`? */
+  has(origin: string, seq: number): boolean {
+    return seq <= (this.high.get(origin) ?? 0) || (this.extra.get(origin)?.has(seq) ?? false);
+  }
+
+  /** This node's own broadcast counter; kept across a simulated crash and restart. */
+  get ownSeq(): number {
+    return this.seq;
+  }
+
+  private lacksSomething(theirs: Digest): boolean {
+    for (const [origin, n] of theirs.high) if (n > (this.high.get(origin) ?? 0)) return true;
+    for (const [origin, list] of theirs.extra) if (list.some((s) => !this.has(origin, s))) return true;
+    return false;
+  }
+
+  private sendDigest(peer: string, type: 'request' | 'reply'): void {
+    this.stats.digests += 1;
+    this.wire.send([peer], { id: `${this.self}/d${this.stats.digests}`, origin: this.self, kind: 'gossip', seq: 0, hops: 0, payload: encodeDigest(type, this.digest()) });
+  }
+
+  private push(m: Broadcast, hops: number, from: string | undefined): void {
+    const candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
+    const targets = candidates.length <= this.config.fanout ? candidates : this.rng.shuffle(candidates).slice(0, this.config.fanout);
+    this.stats.forwarded += this.wire.send(targets, { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });
+  }
+
+  private keep(m: Broadcast): void {
+    let messages = this.store.get(m.origin);
+    if (!messages) this.store.set(m.origin, (messages = new Map()));
+    messages.set(m.seq, m);
+    let high = this.high.get(m.origin) ?? 0;
+    const extra = this.extra.get(m.origin) ?? new Set<number>();
+    if (m.seq === high + 1) {
+      high += 1;
+      while (extra.delete(high + 1)) high += 1;
+      this.high.set(m.origin, high);
+    } else if (m.seq > high) {
+      extra.add(m.seq);
+    }
+    this.extra.set(m.origin, extra);
+  }
+
+  private remember(id: string): void {
+    this.recentEphemeral.add(id);
+    if (this.recentEphemeral.size > this.config.ephemeralMemory) {
+      const oldest = this.recentEphemeral.values().next().value;
+      if (oldest !== undefined) this.recentEphemeral.delete(oldest);
+    }
+  }
+
+  private deliver(m: Broadcast): void {
+    this.stats.delivered += 1;
+    for (const h of this.handlers.get(m.kind) ?? []) h(m);
+  }
+}
+
+const broadcastId = (origin: string, seq: number, ephemeral: boolean): string => `${origin}${ephemeral ? '~' : ':'}${seq}`;

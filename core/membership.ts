@@ -1,0 +1,191 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { decodeError, type Decoded } from './codec.ts';
+
+/**
+ * Gossip-style failure detection (van Renesse, Minsky and Hayden, 1998). Each node increments
+ * its own heartbeat counter every interval and sends its whole member table to its direct
+ * neighbours; a node adopts any counter higher than the one it knows. A member is alive while
+ * its counter keeps rising here, suspected after `suspectAfterMs` without a rise, dead after
+ * `deadAfterMs`. Chosen over SWIM's direct probing because in a partial mesh most members are
+ * not neighbours: counters travel across hops, and a partition shows up on both sides as
+ * counters that stop rising, with no extra probe traffic.
+ */
+export type Liveness = 'alive' | 'suspected' | 'dead';
+
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  /** The member's own counter; rises while it runs. */
+  readonly heartbeat: number;
+  readonly status: Liveness;
+  /** Local time when the counter last rose here. */
+  readonly lastRise: number;
+}
+
+/** Table rows are updated in place: every beat raises most counters, and copies were the cost. */
+type Row = { -readonly [K in keyof Member]: Member[K] };
+
+export interface MembershipConfig {
+  readonly suspectAfterMs: number;
+  readonly deadAfterMs: number;
+  /** A dead member is forgotten this long after it died (it is no longer gossiped once dead). */
+  readonly forgetAfterMs: number;
+  /** Most entries in one heartbeat message; larger rooms gossip a random subset each beat. */
+  readonly maxEntries: number;
+}
+
+export const DEFAULT_MEMBERSHIP: MembershipConfig = {
+  suspectAfterMs: 2500,
+  deadAfterMs: 6000,
+  forgetAfterMs: 60_000,
+  maxEntries: 256,
+};
+
+export interface HeartbeatEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly heartbeat: number;
+}
+
+export class Membership {
+  private readonly table = new Map<string, Row>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly self: string,
+    selfName: string,
+    private readonly config: MembershipConfig,
+    private readonly now: () => number,
+    initialHeartbeat = 0,
+  ) {
+    this.table.set(self, { id: self, name: selfName, heartbeat: initialHeartbeat, status: 'alive', lastRise: now() });
+  }
+
+  /** Advances this node's own counter; returns the entries to send to neighbours. */
+  beat(pickSubset: (ids: string[], n: number) => string[]): HeartbeatEntry[] {
+    const me = this.table.get(this.self) as Row;
+    me.heartbeat += 1;
+    me.lastRise = this.now();
+    const gossipable = [...this.table.values()].filter((m) => m.status !== 'dead');
+    const chosen =
+      gossipable.length <= this.config.maxEntries
+        ? gossipable
+        : [this.self, ...pickSubset(gossipable.map((m) => m.id).filter((id) => id !== this.self), this.config.maxEntries - 1)].map(
+            (id) => this.table.get(id) as Row,
+          );
+    return chosen.map(({ id, name, heartbeat }) => ({ id, name, heartbeat }));
+  }
+
+  /** Merges a neighbour's table: a higher counter is proof of life. */
+  merge(entries: readonly HeartbeatEntry[]): void {
+    const t = this.now();
+    let changed = false;
+    for (const e of entries) {
+      if (e.id === this.self) continue;
+      const known = this.table.get(e.id);
+      if (!known) {
+        this.table.set(e.id, { id: e.id, name: e.name, heartbeat: e.heartbeat, status: 'alive', lastRise: t });
+        changed = true;
+      } else if (e.heartbeat > known.heartbeat) {
+        if (known.status !== 'alive' || known.name !== e.name) changed = true;
+        known.heartbeat = e.heartbeat;
+        known.name = e.name;
+        known.status = 'alive';
+        known.lastRise = t;
+      }
+    }
+    if (changed) this.emit();
+  }
+
+  /** Re-evaluates liveness against the clock; call on every beat. */
+  sweep(): void {
+    const t = this.now();
+    let changed = false;
+    for (const m of this.table.values()) {
+      if (m.id === this.self) continue;
+      const silent = t - m.lastRise;
+      if (m.status === 'dead' && silent > this.config.deadAfterMs + this.config.forgetAfterMs) {
+        this.table.delete(m.id);
+        changed = true;
+        continue;
+      }
+      const status: Liveness = silent > this.config.deadAfterMs ? 'dead' : silent > this.config.suspectAfterMs ? 'suspected' : 'alive';
+      if (status !== m.status) {
+        m.status = status;
+        changed = true;
+      }
+    }
+    if (changed) this.emit();
+  }
+
+  /** Every known member including this node, ordered by id. */
+  members(): Member[] {
+    return [...this.table.values()].map((m) => ({ ...m })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  get(id: string): Member | undefined {
+    const m = this.table.get(id);
+    return m && { ...m };
+  }
+
+  status(id: string): Liveness | undefined {
+    return this.table.get(id)?.status;
+  }
+
+  /** Ids of members currently alive here, this node included. */
+  alive(): string[] {
+    return [...this.table.values()]
+      .filter((m) => m.status === 'alive')
+      .map((m) => m.id)
+      .sort();
+  }
+
+  heartbeat(): number {
+    return (this.table.get(this.self) as Row).heartbeat;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+const MAX_NAME = 64;
+
+export function encodeHeartbeat(entries: readonly HeartbeatEntry[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const m of entries) {
+    encoding.writeVarString(e, m.id);
+    encoding.writeVarString(e, m.name);
+    encoding.writeVarUint(e, m.heartbeat);
+  }
+  return encoding.toUint8Array(e);
+}
+
+export function decodeHeartbeat(bytes: Uint8Array, maxEntries: number): Decoded<HeartbeatEntry[]> {
+  try {
+    const d = decoding.createDecoder(bytes);
+    const n = decoding.readVarUint(d);
+    if (n > maxEntries) return decodeError('malformed', `heartbeat with ${n} entries exceeds ${maxEntries}`);
+    const entries: HeartbeatEntry[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = decoding.readVarString(d);
+      const name = decoding.readVarString(d);
+      const heartbeat = decoding.readVarUint(d);
+      if (id.length === 0 || id.length > 256 || name.length > MAX_NAME || !Number.isSafeInteger(heartbeat)) {
+        return decodeError('malformed', 'heartbeat entry out of range');
+      }
+      entries.push({ id, name, heartbeat });
+    }
+    if (decoding.hasContent(d)) return decodeError('malformed', 'trailing bytes after heartbeat');
+    return { ok: true, value: entries };
+  } catch (err) {
+    return decodeError('malformed', err instanceof Error ? err.message : String(err));
+  }
+}
