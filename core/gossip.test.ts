@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { encodeDigest } from './digest.ts';
+import { SimNetwork } from './sim/sim-network.ts';
+
+const CONFIG = { heartbeatMs: 200, gossip: { fanout: 2, maxHops: 32, antiEntropyMs: 300, maxBatch: 256, ephemeralMemory: 64 } };
+
+function collect(net: SimNetwork) {
+  const got = new Map<string, string[]>(net.ids().map((id) => [id, []]));
+  for (const id of net.ids()) net.node(id).gossip.onBroadcast('chat', (m) => got.get(id)?.push(m.id));
+  return got;
+}
+
+describe('gossip', () => {
+  it('delivers each broadcast exactly once per node despite duplication', () => {
+    const net = new SimNetwork({ seed: 3, nodes: 20, topology: { kind: 'regular', k: 4 }, config: CONFIG });
+    const got = collect(net);
+    net.run(300);
+    net.setAllFaults({ duplicate: 0.5, jitterMs: 30 });
+    for (let i = 0; i < 10; i++) net.node(`n0${i}`).gossip.broadcast('chat', new Uint8Array([i]));
+    net.run(3000);
+    for (const [id, list] of got) {
+      expect(list.length, id).toBe(10);
+      expect(new Set(list).size, id).toBe(10);
+    }
+    const duplicates = net.ids().reduce((n, id) => n + net.node(id).gossip.stats.duplicates, 0);
+    expect(duplicates).toBeGreaterThan(0);
+  });
+
+  it('push alone (no anti-entropy) stops at the hop limit', () => {
+    const net = new SimNetwork({
+      seed: 1,
+      nodes: 10,
+      topology: { kind: 'ring' },
+      config: { heartbeatMs: 1e9, gossip: { fanout: 2, maxHops: 3, antiEntropyMs: 1e9, maxBatch: 256, ephemeralMemory: 64 } },
+    });
+    const got = collect(net);
+    net.run(10);
+    net.node('n00').gossip.broadcast('chat', new Uint8Array([1]));
+    net.run(1000);
+    // Hops 0, 1, 2 are sent: three nodes each way around the ring, plus the origin.
+    expect([...got.values()].filter((l) => l.length === 1).length).toBe(7);
+  });
+
+  it('anti-entropy repairs what a partition kept from one side, after heal', () => {
+    const net = new SimNetwork({ seed: 8, nodes: 8, config: CONFIG });
+    const got = collect(net);
+    net.run(300);
+    net.partition([['n00', 'n01', 'n02', 'n03'], ['n04', 'n05', 'n06', 'n07']]);
+    for (let i = 0; i < 30; i++) net.node(`n0${i % 8}`).gossip.broadcast('chat', new Uint8Array([i]));
+    net.run(2000);
+    expect(got.get('n00')?.length).toBeLessThan(30);
+    net.heal();
+    net.run(2000);
+    for (const [id, list] of got) expect(list.length, id).toBe(30);
+    const repaired = net.ids().reduce((n, id) => n + net.node(id).gossip.stats.repaired, 0);
+    expect(repaired).toBeGreaterThan(0);
+  });
+
+  it('does not repair ephemeral messages lost to a cut', () => {
+    const net = new SimNetwork({ seed: 2, nodes: 4, config: CONFIG });
+    const seen = new Map<string, number>(net.ids().map((id) => [id, 0]));
+    for (const id of net.ids()) net.node(id).gossip.onBroadcast('awareness', () => seen.set(id, (seen.get(id) ?? 0) + 1));
+    net.run(300);
+    net.isolate('n03');
+    net.node('n00').gossip.broadcast('awareness', new Uint8Array([1]), { ephemeral: true });
+    net.run(500);
+    net.heal();
+    net.run(2000);
+    expect(seen.get('n01')).toBe(1);
+    expect(seen.get('n03')).toBe(0);
+  });
+
+  it('digests are version vectors with gaps', () => {
+    const net = new SimNetwork({ seed: 1, nodes: 2, config: CONFIG });
+    const g = net.node('n00').gossip;
+    for (let i = 0; i < 3; i++) g.broadcast('chat', new Uint8Array([i]));
+    expect(g.digest().high.get('n00')).toBe(3);
+    expect(g.has('n00', 3)).toBe(true);
+    expect(g.has('n00', 4)).toBe(false);
+  });
+
+  it('counts malformed digests and forged ids instead of throwing', () => {
+    const net = new SimNetwork({ seed: 1, nodes: 2, config: CONFIG });
+    const node = net.node('n00');
+    node.gossip.receiveControl('n01', new Uint8Array([9, 9, 9]));
+    node.gossip.receiveControl('n01', encodeDigest('request', { high: new Map([['n01', 1]]), extra: new Map() }).slice(0, 3));
+    node.gossip.receive('n01', { id: 'n01:7', origin: 'n01', sender: 'n01', kind: 'chat', seq: 8, hops: 0, lamport: 1, vc: {}, payload: new Uint8Array() });
+    expect(node.errors.totals()).toEqual({ 'gossip:malformed': 2, 'gossip:bad-id': 1 });
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from './rng.ts';
+import { decodeHeartbeat, encodeHeartbeat, Membership } from './membership.ts';
+import { SimNetwork } from './sim/sim-network.ts';
+
+const CONFIG = {
+  heartbeatMs: 200,
+  membership: { suspectAfterMs: 800, deadAfterMs: 2000, forgetAfterMs: 5000, maxEntries: 256 },
+};
+
+/** The nodes reachable from `start` through edges that stay inside `group`. */
+function component(net: SimNetwork, start: string, group: readonly string[]): string[] {
+  const inside = new Set(group);
+  const seen = new Set([start]);
+  const stack = [start];
+  while (stack.length > 0) {
+    for (const next of net.neighboursOf(stack.pop() as string)) {
+      if (inside.has(next) && !seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+describe('membership', () => {
+  it('learns every member by gossip on a ring, where most members are not neighbours', () => {
+    const net = new SimNetwork({ seed: 11, nodes: 10, topology: { kind: 'ring' }, config: CONFIG });
+    net.run(3000);
+    for (const id of net.ids()) expect(net.node(id).membership.alive(), `node ${id}`).toEqual(net.ids());
+  });
+
+  it('converges to the same alive set on every node after a partition heals', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const net = new SimNetwork({ seed, nodes: 16, topology: { kind: 'regular', k: 4 }, config: CONFIG });
+      net.run(2000);
+      const ids = net.rng.shuffle(net.ids());
+      const left = ids.slice(0, 7).sort();
+      net.partition([left, ids.slice(7)]);
+      net.run(4000);
+      // On a sparse mesh a group can itself fall apart: each node sees its own component.
+      for (const id of left) expect(net.node(id).membership.alive(), `seed ${seed}: ${id} during partition`).toEqual(component(net, id, left));
+      net.heal();
+      net.run(3000);
+      for (const id of net.ids()) expect(net.node(id).membership.alive(), `seed ${seed}: ${id} after heal`).toEqual(net.ids());
+    }
+  });
+
+  it('marks a crashed node suspected, then dead within the configured timeout, and alive again after restart', () => {
+    for (const seed of [1, 2, 3]) {
+      const net = new SimNetwork({ seed, nodes: 12, topology: { kind: 'regular', k: 4 }, config: CONFIG });
+      net.run(2000);
+      net.crash('n05');
+      const crashedAt = net.scheduler.now();
+      const others = net.ids().filter((id) => id !== 'n05');
+      let deadEverywhereAt = Infinity;
+      for (let t = 0; t < 10_000 && deadEverywhereAt === Infinity; t += 50) {
+        net.run(50);
+        if (others.every((id) => net.node(id).membership.status('n05') === 'dead')) deadEverywhereAt = net.scheduler.now();
+      }
+      // The last counter rise reached the far side of the mesh a few hops after the crash at most;
+      // dead = deadAfterMs of silence, checked on each beat.
+      // Each hop forwards the counter on its next beat, so the far side learned it up to
+      // (hops + 1) beats late; this 12-node 4-regular mesh has a diameter of at most 4.
+      const bound = CONFIG.membership.deadAfterMs + CONFIG.heartbeatMs * 5;
+      expect(deadEverywhereAt - crashedAt, `seed ${seed}`).toBeLessThanOrEqual(bound);
+      expect(deadEverywhereAt - crashedAt, `seed ${seed}`).toBeGreaterThan(CONFIG.membership.deadAfterMs - CONFIG.heartbeatMs * 4);
+      net.restart('n05');
+      net.run(2000);
+      for (const id of others) expect(net.node(id).membership.status('n05'), `seed ${seed}: ${id}`).toBe('alive');
+    }
+  });
+
+  it('forgets a dead member after forgetAfterMs, and does not resurrect it', () => {
+    const net = new SimNetwork({ seed: 9, nodes: 6, config: CONFIG });
+    net.run(1000);
+    net.crash('n03');
+    net.run(CONFIG.membership.deadAfterMs + CONFIG.membership.forgetAfterMs + 1000);
+    for (const id of net.running()) expect(net.node(id).membership.get('n03'), id).toBeUndefined();
+  });
+
+  it('passes through the suspected state and notifies listeners', () => {
+    let t = 0;
+    const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 10 }, () => t);
+    let changes = 0;
+    m.onChange(() => changes++);
+    m.merge([{ id: 'b', name: 'B', heartbeat: 1 }]);
+    expect(m.status('b')).toBe('alive');
+    t = 150;
+    m.sweep();
+    expect(m.status('b')).toBe('suspected');
+    m.merge([{ id: 'b', name: 'B', heartbeat: 1 }]);
+    expect(m.status('b'), 'an old counter is no proof of life').toBe('suspected');
+    t = 350;
+    m.sweep();
+    expect(m.status('b')).toBe('dead');
+    m.merge([{ id: 'b', name: 'B', heartbeat: 2 }]);
+    expect(m.status('b')).toBe('alive');
+    expect(changes).toBe(4);
+  });
+
+  it('gossips a bounded random subset in large rooms', () => {
+    const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 5 }, () => 0);
+    m.merge(Array.from({ length: 20 }, (_, i) => ({ id: `x${i}`, name: `X${i}`, heartbeat: 1 })));
+    const rng = createRng(3);
+    const sent = m.beat((ids, n) => rng.shuffle(ids).slice(0, n));
+    expect(sent).toHaveLength(5);
+    expect(sent[0]?.id).toBe('a');
+  });
+
+  it('rejects malformed heartbeats without throwing', () => {
+    const rng = createRng(42);
+    const valid = encodeHeartbeat([{ id: 'a', name: 'Ann', heartbeat: 3 }]);
+    expect(decodeHeartbeat(valid, 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'Ann', heartbeat: 3 }] });
+    for (let i = 0; i < valid.length; i++) expect(decodeHeartbeat(valid.slice(0, i), 10).ok, `truncated at ${i}`).toBe(false);
+    for (let i = 0; i < 5000; i++) {
+      const bytes = Uint8Array.from({ length: rng.int(40) }, () => rng.int(256));
+      const d = decodeHeartbeat(bytes, 10);
+      if (d.ok) for (const e of d.value) expect(typeof e.id).toBe('string');
+    }
+  });
+});
