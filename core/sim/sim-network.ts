@@ -17,7 +17,7 @@ export interface SimNetworkOptions {
   /** Keep a journal of every message event (default true; large checker-only runs turn it off). */
   readonly journal?: boolean;
   /** Called once per node after creation: attach protocols (chat, kv, yjs) here. */
-  readonly setup?: (node: TabmeshNode, rng: Rng) => void;
+  readonly setup?: (node: TabmeshNode, rng: Rng, scheduler: VirtualScheduler) => void;
 }
 
 /**
@@ -43,7 +43,7 @@ export class SimNetwork {
     for (const id of ids) {
       const nodeRng = this.rng.fork();
       const node = new TabmeshNode({ id, name: id, scheduler: this.scheduler, rng: nodeRng, journal: this.journal, config: options.config ?? {} });
-      options.setup?.(node, nodeRng.fork());
+      options.setup?.(node, nodeRng.fork(), this.scheduler);
       this.nodes.set(id, node);
     }
     for (const node of this.nodes.values()) node.start();

@@ -1,0 +1,11 @@
+import { runNothingLost } from '../core/sim/nothing-lost.ts';
+import { encodeEnvelope, decodeEnvelope } from '../core/codec.ts';
+const t = performance.now(); const { net } = runNothingLost(1); console.log('ms', performance.now() - t);
+let sent = 0; for (const id of net.ids()) for (const { link } of net.node(id).allLinks()) sent += link.counters().out.sent;
+console.log('sends (open links only)', sent, 'pending', net.scheduler.pending());
+const g = net.ids().map((id) => net.node(id).gossip.stats).reduce((a, s) => ({ f: a.f + s.forwarded, r: a.r + s.repaired, d: a.d + s.digests }), { f: 0, r: 0, d: 0 });
+console.log(g);
+const vc: Record<string, number> = {}; for (const id of net.ids()) vc[id] = 1234;
+const env = { id: 'n01/123', origin: 'n01', sender: 'n01', kind: 'heartbeat' as const, seq: 0, hops: 0, lamport: 5000, vc, payload: new Uint8Array(400) };
+let t2 = performance.now(); for (let i = 0; i < 20000; i++) encodeEnvelope(env); console.log('encode us', (performance.now() - t2) / 20);
+const b = encodeEnvelope(env); t2 = performance.now(); for (let i = 0; i < 20000; i++) decodeEnvelope(b); console.log('decode us', (performance.now() - t2) / 20);
