@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { nodePolyfills } from 'vite-plugin-node-polyfills';
+import { defineConfig } from 'vitest/config';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig(({ mode }) => {
+  // Vitest loads this file too (in mode 'test'). Its tests run in Node, where the browser shims
+  // would shadow the real events/buffer/process modules, so they are left out there; a
+  // production build started from inside a test still gets them.
+  const nodeTests = mode === 'test';
+  return {
+    root: fileURLToPath(new URL('./app', import.meta.url)),
+    plugins: [
+      // Svelte options live here; there is no svelte.config.js to look for.
+      svelte({ configFile: false }),
+      ...(nodeTests
+        ? []
+        : [
+            // simple-peer (through readable-stream and randombytes) expects Node's events, buffer,
+            // process and `global`; nothing else of Node is shimmed.
+            nodePolyfills({
+              include: ['events', 'buffer', 'process'],
+              globals: { Buffer: true, global: true, process: true },
+              protocolImports: false,
+            }),
+          ]),
+    ],
+    build: {
+      outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+      emptyOutDir: true,
+    },
+    worker: { format: 'es' as const },
+    test: {
+      root: repoRoot,
+      include: ['core/**/*.test.ts', 'signaling/**/*.test.ts', 'app/**/*.test.ts'],
+      environment: 'node',
+    },
+  };
+});
