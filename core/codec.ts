@@ -1,5 +1,6 @@
 import { isMessageKind, type Envelope } from './envelope.ts';
-import { WireReader, writeWire, type WireValue } from './wire-strings.ts';
+import { uintSize, WireReader, WireWriter, wireSize, wireString } from './wire-strings.ts';
+import type { VectorClock } from './vector-clock.ts';
 
 /**
  * Binary wire format of an Envelope (lib0's variable-length integers and strings, as y-protocols use):
@@ -25,22 +26,36 @@ export const decodeError = (code: CodecErrorCode, message: string): Decoded<neve
   error: { code, message },
 });
 
-export function encodeEnvelope(env: Envelope): Uint8Array {
-  const values: WireValue[] = [
-    { uint: WIRE_VERSION },
-    { str: env.id },
-    { str: env.origin },
-    { str: env.sender },
-    { str: env.kind },
-    { uint: env.seq },
-    { uint: env.hops },
-    { uint: env.lamport },
-  ];
-  const nodes = Object.keys(env.vc);
-  values.push({ uint: nodes.length });
-  for (const node of nodes) values.push({ str: node }, { uint: env.vc[node] as number });
-  values.push({ bytes: env.payload });
-  return writeWire(values);
+/** An envelope to encode; the clock may be a live Map, so senders need not copy theirs. */
+export type OutgoingEnvelope = Omit<Envelope, 'vc'> & { readonly vc: VectorClock | ReadonlyMap<string, number> };
+
+export function encodeEnvelope(env: OutgoingEnvelope): Uint8Array {
+  const id = wireString(env.id);
+  const origin = wireString(env.origin);
+  const sender = wireString(env.sender);
+  const entries: [string | Uint8Array, number][] = [];
+  if (env.vc instanceof Map) for (const [node, n] of env.vc) entries.push([wireString(node), n]);
+  else for (const node of Object.keys(env.vc)) entries.push([wireString(node), (env.vc as VectorClock)[node] as number]);
+  let size =
+    uintSize(WIRE_VERSION) + wireSize(id) + wireSize(origin) + wireSize(sender) + wireSize(env.kind) +
+    uintSize(env.seq) + uintSize(env.hops) + uintSize(env.lamport) + uintSize(entries.length) + wireSize(env.payload);
+  for (const [node, n] of entries) size += wireSize(node) + uintSize(n);
+  const w = new WireWriter(size);
+  w.uint(WIRE_VERSION);
+  w.str(id);
+  w.str(origin);
+  w.str(sender);
+  w.str(env.kind);
+  w.uint(env.seq);
+  w.uint(env.hops);
+  w.uint(env.lamport);
+  w.uint(entries.length);
+  for (const [node, n] of entries) {
+    w.str(node);
+    w.uint(n);
+  }
+  w.bytes(env.payload);
+  return w.out;
 }
 
 export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_MESSAGE_BYTES): Decoded<Envelope> {

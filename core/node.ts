@@ -233,9 +233,10 @@ export class TabmeshNode {
     this.clockState.tick();
     const id = m.seq === 0 && m.id === '' ? `${this.id}/${++this.p2pCount}` : m.id;
     const lamport = this.clockState.lamport;
-    const vc = this.clockState.snapshot();
+    // Without a journal nobody keeps the clock, so encode the live entries instead of a copy.
+    const vc = this.journal ? this.clockState.snapshot() : this.clockState.entries();
     const bytes = encodeEnvelope({ ...m, id, sender: this.id, lamport, vc });
-    const meta: MessageMeta | undefined = this.journal ? { msgId: id, kind: m.kind, lamport, vc } : undefined;
+    const meta: MessageMeta | undefined = this.journal ? { msgId: id, kind: m.kind, lamport, vc: this.clockState.snapshot() } : undefined;
     let sent = 0;
     for (const link of open) if (link.send(bytes, meta)) sent += 1;
     return sent;

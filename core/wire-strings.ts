@@ -22,50 +22,54 @@ const isAscii = (s: string): boolean => {
   return true;
 };
 
-export type WireValue = { readonly uint: number } | { readonly str: string } | { readonly bytes: Uint8Array };
+/**
+ * Two passes without intermediate objects (allocation was the next cost after lib0): callers
+ * first add up `uintSize`/`strSize` of what they will write, then write into one array.
+ * Strings must be ASCII or pre-encoded to UTF-8 bytes by the caller (`utf8Bytes`).
+ */
+export class WireWriter {
+  readonly out: Uint8Array;
+  private pos = 0;
 
-/** Encodes a sequence of values in one allocation. */
-export function writeWire(values: readonly WireValue[]): Uint8Array {
-  const strings: (Uint8Array | string)[] = [];
-  let size = 0;
-  for (const v of values) {
-    if ('uint' in v) size += uintSize(v.uint);
-    else if ('str' in v) {
-      const s = isAscii(v.str) ? v.str : utf8Encoder.encode(v.str);
-      strings.push(s);
-      size += uintSize(s.length) + s.length;
-    } else size += uintSize(v.bytes.length) + v.bytes.length;
+  constructor(size: number) {
+    this.out = new Uint8Array(size);
   }
-  const out = new Uint8Array(size);
-  let pos = 0;
-  let si = 0;
-  const uint = (n: number): void => {
+
+  uint(n: number): void {
+    const out = this.out;
     while (n > 127) {
-      out[pos++] = (n % 128) | 128;
+      out[this.pos++] = (n % 128) | 128;
       n = Math.floor(n / 128);
     }
-    out[pos++] = n;
-  };
-  for (const v of values) {
-    if ('uint' in v) uint(v.uint);
-    else if ('str' in v) {
-      const s = strings[si++] as Uint8Array | string;
-      uint(s.length);
-      if (typeof s === 'string') for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
-      else {
-        out.set(s, pos);
-        pos += s.length;
-      }
+    out[this.pos++] = n;
+  }
+
+  /** An ASCII string, or the UTF-8 bytes of any other string. */
+  str(s: string | Uint8Array): void {
+    this.uint(s.length);
+    if (typeof s === 'string') {
+      for (let i = 0; i < s.length; i++) this.out[this.pos++] = s.charCodeAt(i);
     } else {
-      uint(v.bytes.length);
-      out.set(v.bytes, pos);
-      pos += v.bytes.length;
+      this.out.set(s, this.pos);
+      this.pos += s.length;
     }
   }
-  return out;
+
+  bytes(b: Uint8Array): void {
+    this.uint(b.length);
+    this.out.set(b, this.pos);
+    this.pos += b.length;
+  }
 }
 
-/** Reads what writeWire wrote; every method throws a RangeError on truncated or invalid input. */
+/** The string as the writer takes it: itself when ASCII, else its UTF-8 bytes. */
+export const wireString = (s: string): string | Uint8Array => (isAscii(s) ? s : utf8Encoder.encode(s));
+
+export const wireSize = (s: string | Uint8Array): number => uintSize(s.length) + s.length;
+
+export { uintSize };
+
+/** Reads what WireWriter wrote; every method throws a RangeError on truncated or invalid input. */
 export class WireReader {
   private pos = 0;
 

@@ -17,7 +17,7 @@ const NOISE = { drop: 0.3, jitterMs: 200, duplicate: 0.1 };
 /** A broadcast every STEP_MS for WORKLOAD_MS: 40 broadcasts, checked on 50 nodes = 2000 deliveries a seed. */
 const WORKLOAD_MS = 6000;
 const STEP_MS = 150;
-const QUIET_MS = 5000;
+const QUIET_MS = 4000;
 
 export function runNothingLost(seed: number) {
   const net = new SimNetwork({ seed, nodes: 50, topology: { kind: 'regular', k: 4 }, latencyMs: 5, config: CONFIG, journal: false });
