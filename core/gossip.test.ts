@@ -84,7 +84,35 @@ describe('gossip', () => {
     const node = net.node('n00');
     node.gossip.receiveControl('n01', new Uint8Array([9, 9, 9]));
     node.gossip.receiveControl('n01', encodeDigest('request', { high: new Map([['n01', 1]]), extra: new Map() }).slice(0, 3));
-    node.gossip.receive('n01', { id: 'n01:7', origin: 'n01', sender: 'n01', kind: 'chat', seq: 8, hops: 0, lamport: 1, vc: {}, payload: new Uint8Array() });
+    node.gossip.receive('n01', { id: 'n01:7', origin: 'n01', kind: 'chat', seq: 8, hops: 0, payload: new Uint8Array() });
     expect(node.errors.totals()).toEqual({ 'gossip:malformed': 2, 'gossip:bad-id': 1 });
   });
+
+  it('batching sends fewer, larger messages and still delivers everything', () => {
+    const counts = (batchMs: number) => {
+      const net = new SimNetwork({ seed: 6, nodes: 10, topology: { kind: 'regular', k: 4 }, journal: false, config: { heartbeatMs: 1e9, gossip: { batchMs, antiEntropyMs: 1e9, fanout: 4 } } });
+      const got = collect(net);
+      net.run(10);
+      for (let i = 0; i < 50; i++) {
+        net.node(`n0${i % 10}`).gossip.broadcast('chat', new Uint8Array([i]));
+        net.run(5);
+      }
+      net.run(1000);
+      let messages = 0;
+      for (const id of net.ids()) for (const { link } of net.node(id).allLinks()) messages += link.counters().out.sent;
+      return { messages, delivered: [...got.values()].map((l) => l.length) };
+    };
+    const plain = counts(0);
+    const batched = counts(50);
+    expect(plain.delivered.every((n) => n === 50)).toBe(true);
+    expect(batched.delivered.every((n) => n === 50)).toBe(true);
+    expect(batched.messages).toBeLessThan(plain.messages / 3);
+  });
+
+  it('rejects a malformed batch and counts it', () => {
+    const net = new SimNetwork({ seed: 1, nodes: 2, config: CONFIG });
+    net.node('n00').gossip.receiveControl('n01', new Uint8Array([3, 5, 1]));
+    expect(net.node('n00').errors.totals()).toEqual({ 'gossip:malformed': 1 });
+  });
 });
+

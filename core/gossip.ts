@@ -1,6 +1,8 @@
 import type { Envelope } from './envelope.ts';
 import { decodeDigest, encodeDigest, type Digest } from './digest.ts';
+import { BATCH_TYPE, decodeBatch, encodeBatch, type BatchItem } from './gossip-batch.ts';
 import type { Rng } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
 import type { Broadcast, BroadcastKind, BroadcastOptions, Dissemination, ErrorSink } from './transport.ts';
 
 /**
@@ -19,6 +21,8 @@ export interface GossipConfig {
   readonly maxBatch: number;
   /** How many ephemeral message ids are remembered for de-duplication. */
   readonly ephemeralMemory: number;
+  /** Collect pushes per neighbour for this long and send them as one message (0 = push at once). */
+  readonly batchMs: number;
 }
 
 export const DEFAULT_GOSSIP: GossipConfig = {
@@ -27,6 +31,7 @@ export const DEFAULT_GOSSIP: GossipConfig = {
   antiEntropyMs: 1000,
   maxBatch: 256,
   ephemeralMemory: 4096,
+  batchMs: 0,
 };
 
 /** What gossip needs from its node: neighbours and a way to put an envelope on a link. */
@@ -51,6 +56,8 @@ export class Gossip implements Dissemination {
   private readonly extra = new Map<string, Set<number>>();
   private readonly recentEphemeral = new Set<string>();
   private readonly handlers = new Map<BroadcastKind, Set<(m: Broadcast) => void>>();
+  private readonly outbox = new Map<string, BatchItem[]>();
+  private flushPending = false;
   private seq = 0;
   private ephemeralSeq = 0;
   readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, repaired: 0, digests: 0 };
@@ -59,6 +66,7 @@ export class Gossip implements Dissemination {
     private readonly self: string,
     private readonly wire: GossipWire,
     private readonly rng: Rng,
+    private readonly scheduler: Scheduler,
     private readonly config: GossipConfig,
     private readonly onError: ErrorSink,
   ) {}
@@ -82,8 +90,8 @@ export class Gossip implements Dissemination {
     return () => set.delete(handler);
   }
 
-  /** A broadcast envelope arrived from a neighbour. */
-  receive(from: string, env: Envelope): void {
+  /** A broadcast arrived from a neighbour, alone in an envelope or in a batch. */
+  receive(from: string, env: Pick<Envelope, 'id' | 'origin' | 'seq' | 'kind' | 'hops' | 'payload'>): void {
     const ephemeral = env.id === broadcastId(env.origin, env.seq, true);
     if (!ephemeral && env.id !== broadcastId(env.origin, env.seq, false)) {
       this.onError('gossip', 'bad-id', `message id ${env.id} does not match ${env.origin}/${env.seq}`);
@@ -100,8 +108,19 @@ export class Gossip implements Dissemination {
     if (env.hops + 1 < this.config.maxHops) this.push(message, env.hops + 1, from);
   }
 
-  /** A digest arrived: return what the peer lacks, and ask for what we lack. */
+  /** A 'gossip' message arrived: a batch of broadcasts, or a digest to answer. */
   receiveControl(from: string, payload: Uint8Array): void {
+    if (payload[0] === BATCH_TYPE) {
+      const batch = decodeBatch(payload);
+      if (!batch.ok) this.onError('gossip', batch.error.code, batch.error.message);
+      else for (const item of batch.value) this.receive(from, item);
+      return;
+    }
+    this.answerDigest(from, payload);
+  }
+
+  /** Return what the peer lacks, and ask for what we lack. */
+  private answerDigest(from: string, payload: Uint8Array): void {
     const decoded = decodeDigest(payload);
     if (!decoded.ok) {
       this.onError('gossip', decoded.error.code, decoded.error.message);
@@ -162,7 +181,31 @@ export class Gossip implements Dissemination {
   private push(m: Broadcast, hops: number, from: string | undefined): void {
     const candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
     const targets = candidates.length <= this.config.fanout ? candidates : this.rng.shuffle(candidates).slice(0, this.config.fanout);
-    this.stats.forwarded += this.wire.send(targets, { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });
+    if (this.config.batchMs <= 0) {
+      this.stats.forwarded += this.wire.send(targets, { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });
+      return;
+    }
+    for (const peer of targets) {
+      let queue = this.outbox.get(peer);
+      if (!queue) this.outbox.set(peer, (queue = []));
+      queue.push({ id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });
+    }
+    if (!this.flushPending && targets.length > 0) {
+      this.flushPending = true;
+      this.scheduler.after(this.config.batchMs, () => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    for (const [peer, items] of this.outbox) {
+      const sent =
+        items.length === 1
+          ? this.wire.send([peer], { ...(items[0] as BatchItem) })
+          : this.wire.send([peer], { id: '', origin: this.self, kind: 'gossip', seq: 0, hops: 0, payload: encodeBatch(items) });
+      if (sent > 0) this.stats.forwarded += items.length;
+    }
+    this.outbox.clear();
   }
 
   private keep(m: Broadcast): void {

@@ -31,12 +31,18 @@ export const DEFAULT_NODE: NodeConfig = {
   journalLimit: 20_000,
 };
 
+/** Node settings as callers give them: any field, and any field of the nested sections. */
+export type NodeConfigInput = Partial<Omit<NodeConfig, 'membership' | 'gossip'>> & {
+  readonly membership?: Partial<MembershipConfig>;
+  readonly gossip?: Partial<GossipConfig>;
+};
+
 export interface NodeOptions {
   readonly id: string;
   readonly name: string;
   readonly scheduler: Scheduler;
   readonly rng: Rng;
-  readonly config?: Partial<NodeConfig>;
+  readonly config?: NodeConfigInput;
   /**
    * Share one journal between nodes (the simulator does, for one space-time diagram), or null
    * for none: large simulations that only check outcomes skip the per-event clock snapshots.
@@ -81,12 +87,19 @@ export class TabmeshNode {
     this.name = options.name;
     this.scheduler = options.scheduler;
     this.rng = options.rng;
-    this.config = { ...DEFAULT_NODE, ...options.config };
+    const given = options.config ?? {};
+    // Nested sections merge field by field, so a test can set one gossip knob and keep the rest.
+    this.config = {
+      ...DEFAULT_NODE,
+      ...given,
+      membership: { ...DEFAULT_NODE.membership, ...given.membership },
+      gossip: { ...DEFAULT_NODE.gossip, ...given.gossip },
+    };
     this.journal = options.journal === undefined ? createJournal(this.config.journalLimit) : options.journal;
     this.clockState = new NodeClock(this.id);
     this.membership = new Membership(this.id, this.name, this.config.membership, () => this.scheduler.now());
     const onError = this.errors.sink;
-    this.gossip = new Gossip(this.id, { neighbours: () => this.liveNeighbours(), send: (peers, m) => this.sendEnvelope(peers, m) }, this.rng, this.config.gossip, onError);
+    this.gossip = new Gossip(this.id, { neighbours: () => this.liveNeighbours(), send: (peers, m) => this.sendEnvelope(peers, m) }, this.rng, this.scheduler, this.config.gossip, onError);
     this.neighbours = {
       list: () => this.liveNeighbours(),
       send: (peer, kind, payload) => this.sendEnvelope([peer], { id: '', origin: this.id, kind, seq: 0, hops: 0, payload }) > 0,

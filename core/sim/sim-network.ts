@@ -1,6 +1,6 @@
 import type { Direction, FaultPatch } from '../fault-settings.ts';
 import { createJournal, type Journal } from '../journal.ts';
-import { TabmeshNode, type NodeConfig } from '../node.ts';
+import { TabmeshNode, type NodeConfigInput } from '../node.ts';
 import { createRng, type Rng } from '../rng.ts';
 import { createSimWire } from './sim-link.ts';
 import { buildEdges, type Edge, type Topology } from './topology.ts';
@@ -13,7 +13,7 @@ export interface SimNetworkOptions {
   readonly topology?: Topology;
   /** One-way latency of every wire, before injected faults. */
   readonly latencyMs?: number;
-  readonly config?: Partial<NodeConfig>;
+  readonly config?: NodeConfigInput;
   /** Keep a journal of every message event (default true; large checker-only runs turn it off). */
   readonly journal?: boolean;
   /** Called once per node after creation: attach protocols (chat, kv, yjs) here. */
