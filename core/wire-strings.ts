@@ -69,6 +69,16 @@ export const wireSize = (s: string | Uint8Array): number => uintSize(s.length) +
 
 export { uintSize };
 
+const INTERN_MAX = 32;
+const INTERN_SLOTS = 4096;
+/** A small direct-mapped cache of recently decoded short strings, shared by all readers. */
+const interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS);
+
+function sameAscii(s: string, bytes: Uint8Array, start: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
+}
+
 /** Reads what WireWriter wrote; every method throws a RangeError on truncated or invalid input. */
 export class WireReader {
   private pos = 0;
@@ -93,15 +103,30 @@ export class WireReader {
   str(): string {
     const len = this.uint();
     const end = this.pos + len;
-    if (end > this.bytes.length) throw new RangeError('string runs past the end of the message');
+    const bytes = this.bytes;
+    if (end > bytes.length) throw new RangeError('string runs past the end of the message');
     const start = this.pos;
     this.pos = end;
-    if (len <= 64) {
+    if (len <= INTERN_MAX) {
+      // Node ids repeat in every clock of every message: look short ASCII strings up by hash
+      // and compare in place instead of building a new string each time.
+      let hash = len;
       let ascii = true;
-      for (let i = start; i < end; i++) if ((this.bytes[i] as number) > 127) ascii = false;
-      if (ascii) return String.fromCharCode.apply(null, this.bytes.subarray(start, end) as unknown as number[]);
+      for (let i = start; i < end; i++) {
+        const b = bytes[i] as number;
+        if (b > 127) ascii = false;
+        hash = (Math.imul(hash, 31) + b) | 0;
+      }
+      if (ascii) {
+        const slot = hash & (INTERN_SLOTS - 1);
+        const cached = interned[slot];
+        if (cached !== undefined && cached.length === len && sameAscii(cached, bytes, start)) return cached;
+        const s = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+        interned[slot] = s;
+        return s;
+      }
     }
-    return utf8Decoder.decode(this.bytes.subarray(start, end));
+    return utf8Decoder.decode(bytes.subarray(start, end));
   }
 
   /** A copy, so the result never aliases a transport's buffer. */
