@@ -1,0 +1,85 @@
+import type { LinkStats, TabmeshApi } from '../api-types.ts';
+import type { FaultSettingsView, NodeViewSource } from '../view-source.ts';
+import { attempt } from './attempt.ts';
+import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
+
+/** Ten repaints a second at most: as fast as anyone reads, and cheap for a busy mesh. */
+const MIN_REFRESH_MS = 100;
+/** How long a repaint waits for an animation frame before it runs anyway (see frameThrottle). */
+const FRAME_FALLBACK_MS = 250;
+
+const NO_TRAFFIC: LinkStats = Object.freeze({ sent: 0, received: 0, dropped: 0, duplicated: 0, delayed: 0 });
+
+/**
+ * The page's one reactive window onto a node. Everything is re-read from the source when it
+ * signals a change; nothing here keeps protocol state, so what the page shows is what
+ * `window.tabmesh` returns to a test at the same moment.
+ */
+export class NodeView {
+  readonly source: NodeViewSource;
+  /** Bumped (throttled) on every change signal; every reading below depends on it. */
+  #version = $state(0);
+  #throttle: FrameThrottle | null = null;
+
+  constructor(source: NodeViewSource) {
+    this.source = source;
+  }
+
+  get api(): TabmeshApi {
+    return this.source.api;
+  }
+
+  /** Starts following the source; the returned function stops it (an $effect teardown). */
+  connect(): () => void {
+    const throttle = frameThrottle(() => this.#version++, MIN_REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv());
+    const unsubscribe = this.source.subscribe(() => throttle.trigger());
+    this.#throttle = throttle;
+    return () => {
+      unsubscribe();
+      throttle.cancel();
+      this.#throttle = null;
+    };
+  }
+
+  /**
+   * Runs a user action and returns why it failed, or null. The page repaints after it whether
+   * or not the source signals that change, so a click always shows its effect on the next frame.
+   */
+  act(action: () => void): string | null {
+    const error = attempt(action);
+    this.#throttle?.trigger();
+    return error;
+  }
+
+  #read<T>(read: () => T): T {
+    // Reading the version makes the caller depend on it, so it re-runs after each change.
+    void this.#version;
+    return read();
+  }
+
+  readonly peers = $derived.by(() => this.#read(() => this.api.peers()));
+  readonly clock = $derived.by(() => this.#read(() => this.api.clock()));
+  readonly chatMode = $derived.by(() => this.#read(() => this.source.chatMode()));
+  readonly messages = $derived.by(() => this.#read(() => this.api.chat.messages()));
+  readonly held = $derived.by(() => this.#read(() => this.api.chat.held()));
+  readonly text = $derived.by(() => this.#read(() => this.api.text.value()));
+  readonly signaling = $derived.by(() => this.#read(() => this.source.signaling()));
+  readonly signalingError = $derived.by(() => this.#read(() => this.source.signalingError()));
+  readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
+  readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
+
+  /** Display names by node id, this node included, for clocks and chat senders. */
+  readonly names = $derived.by(() => new Map([[this.api.id, this.api.name], ...this.peers.map((p) => [p.id, p.name] as const)]));
+
+  stats(peerId: string): LinkStats {
+    return this.#stats[peerId] ?? NO_TRAFFIC;
+  }
+
+  faults(peerId: string): { out: FaultSettingsView; in: FaultSettingsView } {
+    return this.#read(() => this.source.faults(peerId));
+  }
+
+  kvValues(key: string): string[] {
+    return this.#read(() => this.api.kv.get(key));
+  }
+}
