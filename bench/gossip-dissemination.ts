@@ -34,9 +34,10 @@ export function disseminate(run: DisseminationRun): DisseminationResult {
     latencyMs: ROUND_MS,
     journal: false,
     config: {
-      // Membership is not under test here: heartbeats effectively off.
+      // Membership is not under test here: heartbeats effectively off. Classic gossip: the origin
+      // pushes to `fanout` neighbours too (tabmesh tabs push their own broadcasts to all).
       heartbeatMs: 1e9,
-      gossip: { fanout: flood ? degree : fanout, maxHops: 64, antiEntropyMs: flood ? 1e9 : ROUND_MS, maxBatch: 256, ephemeralMemory: 16 },
+      gossip: { fanout: flood ? degree : fanout, originFanout: flood ? degree : fanout, maxHops: 64, antiEntropyMs: flood ? 1e9 : ROUND_MS, maxBatch: 256, ephemeralMemory: 16 },
     },
   });
   // Let the wires open (one latency) before the broadcast.

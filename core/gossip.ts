@@ -14,7 +14,14 @@ import type { Broadcast, BroadcastKind, BroadcastOptions, Dissemination, ErrorSi
  * pull makes it complete: after any partition heals, everyone catches up.
  */
 export interface GossipConfig {
+  /** Neighbours a relay forwards a new broadcast to. */
   readonly fanout: number;
+  /**
+   * Neighbours the origin pushes its own broadcast to. All of them by default: in a small room
+   * (a full mesh) that reaches everyone in one hop, as a direct send would, and relays then only
+   * fill the gaps of a partial mesh.
+   */
+  readonly originFanout: number;
   readonly maxHops: number;
   readonly antiEntropyMs: number;
   /** Most messages returned for one digest; the rest follow in later rounds. */
@@ -27,6 +34,7 @@ export interface GossipConfig {
 
 export const DEFAULT_GOSSIP: GossipConfig = {
   fanout: 3,
+  originFanout: Infinity,
   maxHops: 32,
   antiEntropyMs: 1000,
   maxBatch: 256,
@@ -79,7 +87,7 @@ export class Gossip implements Dissemination {
     if (ephemeral) this.remember(message.id);
     else this.keep(message);
     this.deliver(message);
-    this.push(message, 0, undefined);
+    this.push(message, 0, undefined, this.config.originFanout);
     return message;
   }
 
@@ -105,7 +113,7 @@ export class Gossip implements Dissemination {
     if (ephemeral) this.remember(env.id);
     else this.keep(message);
     this.deliver(message);
-    if (env.hops + 1 < this.config.maxHops) this.push(message, env.hops + 1, from);
+    if (env.hops + 1 < this.config.maxHops) this.push(message, env.hops + 1, from, this.config.fanout);
   }
 
   /** A 'gossip' message arrived: a batch of broadcasts, or a digest to answer. */
@@ -178,9 +186,9 @@ export class Gossip implements Dissemination {
     this.wire.send([peer], { id: `${this.self}/d${this.stats.digests}`, origin: this.self, kind: 'gossip', seq: 0, hops: 0, payload: encodeDigest(type, this.digest()) });
   }
 
-  private push(m: Broadcast, hops: number, from: string | undefined): void {
+  private push(m: Broadcast, hops: number, from: string | undefined, fanout: number): void {
     const candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
-    const targets = candidates.length <= this.config.fanout ? candidates : this.rng.shuffle(candidates).slice(0, this.config.fanout);
+    const targets = candidates.length <= fanout ? candidates : this.rng.shuffle(candidates).slice(0, fanout);
     if (this.config.batchMs <= 0) {
       this.stats.forwarded += this.wire.send(targets, { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });
       return;
