@@ -1,0 +1,153 @@
+import * as Y from 'yjs';
+import { createAwarenessSync, type AwarenessSync } from '../../../core/awareness-sync.ts';
+import { createChat, type Chat } from '../../../core/chat.ts';
+import { createKv, type Kv } from '../../../core/kv.ts';
+import { Listeners, type Unsubscribe } from '../../../core/link.ts';
+import { DEFAULT_MEMBERSHIP } from '../../../core/membership.ts';
+import { TabmeshNode } from '../../../core/node.ts';
+import { createRng } from '../../../core/rng.ts';
+import { every } from '../../../core/scheduler.ts';
+import { createYjsSync, type YjsSync } from '../../../core/yjs-sync.ts';
+import { createPeerLink } from '../net/peer-link.ts';
+import { createWorkerScheduler, type WorkerScheduler } from '../net/worker-scheduler.ts';
+import { presenceColour } from './colour.ts';
+import { randomNodeId, randomSeed } from './ids.ts';
+import { createLinkStatsBook, type LinkStatsBook } from './link-stats.ts';
+import { createMeshManager, type MeshManager } from './mesh-manager.ts';
+import { friendlyName } from './names.ts';
+import type { BrowserNodeParams } from './params.ts';
+import { createRoomSignaling, type RoomSignaling } from './room-signaling.ts';
+
+/**
+ * One tab's node: the core TabmeshNode with chat, KV and the shared Yjs text on top, WebRTC
+ * links below it (every byte between tabs, even tabs of one browser, crosses a data channel and
+ * the fault injector), and signaling only for handshakes. All timers run on the worker
+ * scheduler, so a hidden tab keeps honest heartbeats and delays.
+ */
+export interface BrowserNode {
+  readonly id: string;
+  readonly name: string;
+  readonly room: string;
+  readonly node: TabmeshNode;
+  readonly chat: Chat;
+  readonly kv: Kv;
+  readonly yjs: YjsSync;
+  /** Presence (name, colour, text cursor) of everyone in the room, over ephemeral broadcasts. */
+  readonly awareness: AwarenessSync;
+  readonly mesh: MeshManager;
+  readonly signaling: RoomSignaling;
+  readonly linkStats: LinkStatsBook;
+  readonly scheduler: WorkerScheduler;
+  /** Fires after anything a view shows may have changed, except counters (poll those). */
+  onChange(listener: () => void): Unsubscribe;
+  /** Leaves the room and closes every link; safe to call twice. */
+  close(): void;
+}
+
+/** Step1 exchanges with every neighbour repair what the Yjs broadcast path lost. */
+const YJS_RESYNC_MS = 3000;
+
+export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
+  const rng = createRng(randomSeed());
+  const scheduler = createWorkerScheduler();
+  const id = randomNodeId();
+  const name = params.name ?? friendlyName(rng);
+  const node = new TabmeshNode({
+    id,
+    name,
+    scheduler,
+    rng: rng.fork(),
+    config: {
+      heartbeatMs: params.heartbeatMs,
+      membership: { ...DEFAULT_MEMBERSHIP, suspectAfterMs: params.suspectMs, deadAfterMs: params.deadMs },
+    },
+  });
+  const onError = node.errors.sink;
+  const chat = createChat({ self: id, dissemination: node.gossip, onError });
+  const kv = createKv({ self: id, dissemination: node.gossip, onError });
+  const doc = new Y.Doc();
+  const yjs = createYjsSync({ self: id, doc, dissemination: node.gossip, neighbours: node.neighbours, onError });
+  const awareness = createAwarenessSync({ self: id, doc, dissemination: node.gossip, scheduler, onError, presence: { name, colour: presenceColour(id) } });
+  const linkStats = createLinkStatsBook();
+
+  // The mesh and signaling refer to each other (signals in, signals out); this breaks the cycle.
+  const relay: { mesh?: MeshManager } = {};
+  const signaling = createRoomSignaling({
+    room: params.room,
+    id,
+    name,
+    scheduler,
+    rng,
+    onError,
+    onSignal: (from, data) => relay.mesh?.receive(from, data),
+  });
+  const mesh = createMeshManager({
+    self: id,
+    degree: params.degree,
+    scheduler,
+    rng: rng.fork(),
+    onError,
+    signaling: { joined: () => signaling.status() === 'joined', signal: (to, data) => signaling.client.signal(to, data) },
+    members: () => {
+      const ids = new Set(signaling.members().keys());
+      // A link outlives a signaling outage; keep it while its peer is not known dead.
+      for (const { peer } of node.allLinks()) if (node.membership.status(peer) !== 'dead') ids.add(peer);
+      return [...ids];
+    },
+    createLink: (remote, initiator, onSignal) => createPeerLink({ local: id, remote, initiator, onSignal, iceServers: signaling.iceServers() }),
+    attach: (link) => linkStats.track(node.attach(link)),
+  });
+  relay.mesh = mesh;
+
+  const changed = new Listeners<[]>();
+  const emit = (): void => changed.emit();
+  const unsubscribe = [
+    signaling.onChange(() => {
+      mesh.replan();
+      emit();
+    }),
+    node.onLinksChange(emit),
+    node.membership.onChange(() => {
+      mesh.replan();
+      emit();
+    }),
+    chat.onChange(emit),
+    kv.onChange(emit),
+    awareness.onChange(emit),
+    every(scheduler, YJS_RESYNC_MS, () => yjs.resync()),
+  ];
+  yjs.doc.on('update', emit);
+  node.start();
+
+  let closed = false;
+  return {
+    id,
+    name,
+    room: params.room,
+    node,
+    chat,
+    kv,
+    yjs,
+    awareness,
+    mesh,
+    signaling,
+    linkStats,
+    scheduler,
+    onChange: (listener) => changed.add(listener),
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const off of unsubscribe) off();
+      yjs.doc.off('update', emit);
+      // Before the links close, so the departure (a null presence) can still go out.
+      awareness.destroy();
+      mesh.close();
+      node.stop();
+      yjs.destroy();
+      chat.close();
+      kv.close();
+      signaling.close();
+      scheduler.close();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { Listeners, type LinkState } from '../../../core/link.ts';
+import { ACCEPT_SLACK } from '../../../core/mesh-planner.ts';
+import { createRng } from '../../../core/rng.ts';
+import { createVirtualScheduler, type VirtualScheduler } from '../../../core/sim/virtual-scheduler.ts';
+import type { PeerLink, PeerLinkStats, PeerSignal } from '../net/peer-link.ts';
+import { createMeshManager, type MeshManager } from './mesh-manager.ts';
+
+/**
+ * A fake WebRTC under real mesh managers: an initiator emits an offer, the answering end an
+ * answer, and the answer opens both ends. The offer's token plays the part of SDP credentials,
+ * so an answer only ever opens the pair it belongs to. Signaling is a hub with 2 ms latency.
+ */
+class FakeLink implements PeerLink {
+  state: LinkState = 'connecting';
+  partner: FakeLink | null = null;
+  private readonly opens = new Listeners<[]>();
+  private readonly closes = new Listeners<[string]>();
+
+  constructor(
+    private readonly net: Net,
+    readonly local: string,
+    readonly remote: string,
+    readonly initiator: boolean,
+    private readonly emit: (s: PeerSignal) => void,
+  ) {
+    if (!initiator) return;
+    const token = `t${net.offers.size + 1}`;
+    net.offers.set(token, this);
+    net.scheduler.after(5, () => this.state === 'connecting' && emit({ type: 'offer', sdp: token }));
+  }
+
+  signal(data: unknown): boolean {
+    const s = data as PeerSignal;
+    if (this.state !== 'connecting' || s.type === 'candidate') return false;
+    const offerer = this.net.offers.get(s.sdp);
+    if (s.type === 'offer' && !this.initiator && offerer?.remote === this.local) {
+      this.partner = offerer;
+      this.net.scheduler.after(5, () => this.emit({ type: 'answer', sdp: s.sdp }));
+      return true;
+    }
+    const answerer = s.type === 'answer' && offerer === this ? this.net.answererOf(this) : undefined;
+    if (answerer) {
+      this.partner = answerer;
+      this.net.scheduler.after(1, () => {
+        this.opened();
+        answerer.opened();
+      });
+      return true;
+    }
+    return false;
+  }
+
+  opened(): void {
+    if (this.state !== 'connecting') return;
+    this.state = 'open';
+    this.opens.emit();
+  }
+
+  /** The connection dies under both ends. */
+  fail(): void {
+    for (const l of [this, this.partner]) l?.close('connection failed');
+  }
+
+  send = (): boolean => this.state === 'open';
+  onMessage = () => () => false;
+  onOpen = (h: () => void) => this.opens.add(h);
+  onClose = (h: (r: string) => void) => this.closes.add(h);
+  close(reason = 'closed'): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closes.emit(reason);
+    const partner = this.partner;
+    if (partner) this.net.scheduler.after(1, () => partner.close('closed by peer'));
+  }
+  stats = (): PeerLinkStats => ({} as PeerLinkStats);
+}
+
+class Net {
+  readonly scheduler: VirtualScheduler = createVirtualScheduler();
+  readonly offers = new Map<string, FakeLink>();
+  readonly links: FakeLink[] = [];
+  readonly managers = new Map<string, MeshManager>();
+  readonly errors: string[] = [];
+  private readonly rng = createRng(7);
+
+  answererOf(offerer: FakeLink): FakeLink | undefined {
+    return this.links.find((l) => !l.initiator && l.partner === offerer && l.state === 'connecting');
+  }
+
+  add(id: string, degree = 8): MeshManager {
+    const m = createMeshManager({
+      self: id,
+      degree,
+      scheduler: this.scheduler,
+      rng: this.rng.fork(),
+      signaling: {
+        joined: () => true,
+        signal: (to, data) => {
+          const copy = JSON.parse(JSON.stringify(data)) as unknown;
+          this.scheduler.after(2, () => this.managers.get(to)?.receive(id, copy));
+          return this.managers.has(to);
+        },
+      },
+      members: () => [...this.managers.keys()],
+      createLink: (remote, initiator, onSignal) => {
+        const link = new FakeLink(this, id, remote, initiator, onSignal);
+        this.links.push(link);
+        return link;
+      },
+      attach: () => {},
+      onError: (source, code, detail) => this.errors.push(`${id} ${source}:${code} ${detail}`),
+      newConnectionId: (() => {
+        let n = 0;
+        return () => `${id}${++n}`.replace(/[^a-z0-9]/g, '');
+      })(),
+    });
+    this.managers.set(id, m);
+    return m;
+  }
+
+  /** Open links per node, counted from that node's side. */
+  openLinks(id: string): string[] {
+    return this.links.filter((l) => l.local === id && l.state === 'open').map((l) => l.remote).sort();
+  }
+}
+
+describe('createMeshManager', () => {
+  it('links two nodes once, with the smaller id making the offer', () => {
+    const net = new Net();
+    net.add('b');
+    net.add('a');
+    net.scheduler.runFor(3000);
+    expect(net.openLinks('a')).toEqual(['b']);
+    expect(net.openLinks('b')).toEqual(['a']);
+    expect(net.links.filter((l) => l.initiator).every((l) => l.local === 'a')).toBe(true);
+    expect(net.managers.get('a')?.status('b')).toBe('open');
+    expect(net.errors).toEqual([]);
+  });
+
+  it('forms a full mesh of six without glare, and every attempt but one per pair is avoided', () => {
+    const net = new Net();
+    const ids = ['f', 'c', 'a', 'e', 'b', 'd'];
+    for (const id of ids) net.add(id);
+    net.scheduler.runFor(5000);
+    for (const id of ids) expect(net.openLinks(id)).toEqual(ids.filter((x) => x !== id).sort());
+    expect(net.links.filter((l) => l.initiator && l.state === 'open')).toHaveLength(15);
+    // Two ends per pair and nothing more: no crossed offers, no replaced attempts.
+    expect(net.links).toHaveLength(30);
+    expect(net.errors).toEqual([]);
+  });
+
+  it('reconnects after a link fails, once its backoff has passed', () => {
+    const net = new Net();
+    net.add('a');
+    net.add('b');
+    net.scheduler.runFor(3000);
+    const first = net.links.find((l) => l.state === 'open');
+    first?.fail();
+    net.scheduler.runFor(10);
+    expect(net.managers.get('a')?.status('b')).not.toBe('open');
+    net.scheduler.runFor(5000);
+    expect(net.openLinks('a')).toEqual(['b']);
+    expect(net.managers.get('a')?.stats().attempts).toBe(2);
+  });
+
+  it('keeps a partial mesh within degree plus slack, with every node linked', () => {
+    const net = new Net();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const id of ids) net.add(id, 2);
+    net.scheduler.runFor(30_000);
+    for (const id of ids) {
+      expect(net.openLinks(id).length).toBeGreaterThanOrEqual(1);
+      expect(net.openLinks(id).length).toBeLessThanOrEqual(2 + ACCEPT_SLACK);
+    }
+  });
+
+  it('ignores signals of abandoned attempts and reports malformed or misdirected ones', () => {
+    const net = new Net();
+    const a = net.add('a');
+    net.add('b');
+    a.receive('b', { t: 'signal', conn: 'old1', signal: { type: 'answer', sdp: 'x' } });
+    expect(a.stats().stale).toBe(1);
+    a.receive('b', 'not a signal');
+    net.managers.get('b')?.receive('a', { t: 'request' });
+    expect(net.errors).toEqual([expect.stringContaining('a mesh:malformed'), expect.stringContaining('b mesh:unexpected-request')]);
+  });
+
+  it('closes every link on close, and plans nothing afterwards', () => {
+    const net = new Net();
+    const a = net.add('a');
+    net.add('b');
+    net.scheduler.runFor(3000);
+    a.close();
+    a.close();
+    net.scheduler.runFor(5000);
+    expect(net.openLinks('a')).toEqual([]);
+    expect(net.openLinks('b')).toEqual([]);
+  });
+});
