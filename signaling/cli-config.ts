@@ -1,11 +1,14 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { parseIceServersJson, type IceServer } from './ice-servers.ts';
+import { INSTRUCTOR_KEY_PATTERN } from './options.ts';
 
 /** Command-line and environment configuration of `npm start`, parsed without side effects. */
 export interface CliConfig {
   readonly host: string;
   readonly port: number;
   readonly iceServers: readonly IceServer[];
+  /** Undefined when none was given: the CLI then makes up a random one and prints it. */
+  readonly instructorKey: string | undefined;
   readonly help: boolean;
 }
 
@@ -18,9 +21,13 @@ Options:
   --port <number>    TCP port (env PORT, default 8080; 0 picks a free one)
   --ice <json>       ICE servers for the tabs, a JSON array such as
                      '[{"urls":"stun:stun.example.org:3478"}]' (env ICE_SERVERS, default none)
+  --instructor-key <key>
+                     key of the instructor view /teach?room=NAME, 8-128 visible ASCII
+                     characters without spaces (env INSTRUCTOR_KEY, default: a random one,
+                     printed at start)
   --help             show this help`;
 
-const VALUE_FLAGS = ['--host', '--port', '--ice'] as const;
+const VALUE_FLAGS = ['--host', '--port', '--ice', '--instructor-key'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /** Flags win over the environment; throws an Error whose message says what to fix. */
@@ -54,7 +61,15 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       throw new Error(`bad ICE servers (--ice or ICE_SERVERS): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { host, port, iceServers, help };
+  const instructorKey = values.get('--instructor-key') ?? env.INSTRUCTOR_KEY;
+  if (instructorKey !== undefined && !INSTRUCTOR_KEY_PATTERN.test(instructorKey)) {
+    // The key itself is not echoed: the terminal may be on the classroom projector.
+    throw new Error(
+      `the instructor key (--instructor-key or INSTRUCTOR_KEY) must be 8-128 visible ASCII characters without spaces; ` +
+        `the one given has ${instructorKey.length} characters`,
+    );
+  }
+  return { host, port, iceServers, instructorKey, help };
 }
 
 /** One http URL per non-internal IPv4 address: what students on the same network can open. */
@@ -63,4 +78,9 @@ export function lanUrls(port: number, interfaces: NodeJS.Dict<NetworkInterfaceIn
     .flatMap((infos) => infos ?? [])
     .filter((info) => info.family === 'IPv4' && !info.internal)
     .map((info) => `http://${info.address}:${port}/`);
+}
+
+/** The instructor view of `room` on the server at `baseUrl` (which ends in a slash). */
+export function teachUrl(baseUrl: string, room: string): string {
+  return `${baseUrl}teach?room=${encodeURIComponent(room)}`;
 }

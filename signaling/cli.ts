@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
+import { DEFAULT_PARAMS } from '../app/src/runtime/params.ts';
 import { buildApp, staleBuildReason } from './app-build.ts';
-import { lanUrls, parseCliArgs, USAGE, type CliConfig } from './cli-config.ts';
+import { lanUrls, parseCliArgs, teachUrl, USAGE, type CliConfig } from './cli-config.ts';
 import { createSignalingServer, type ListenAddress } from './server.ts';
 
 /**
  * `npm start`: build the app if needed, serve it and the signaling endpoint on one port, and
- * print the addresses students can open (with a QR code of the first LAN one).
+ * print the addresses students can open (with a QR code of the first LAN one), the instructor
+ * view and its key.
  */
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -26,7 +29,15 @@ async function main(): Promise<number> {
     return 0;
   }
   await ensureBuilt();
-  const server = createSignalingServer({ host: config.host, port: config.port, iceServers: config.iceServers, staticDir: distDir });
+  // 128 random bits: no student can guess it, whatever the frame rate limit lets them try.
+  const instructorKey = config.instructorKey ?? randomBytes(16).toString('hex');
+  const server = createSignalingServer({
+    host: config.host,
+    port: config.port,
+    iceServers: config.iceServers,
+    staticDir: distDir,
+    instructorKey,
+  });
   let address: ListenAddress;
   try {
     address = await server.listen();
@@ -35,7 +46,7 @@ async function main(): Promise<number> {
     console.error(inUse ? `tabmesh: port ${config.port} is already in use; pick another with --port` : `tabmesh: ${message(error)}`);
     return 1;
   }
-  printAddresses(address);
+  printAddresses(address, config.instructorKey === undefined ? instructorKey : undefined);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.log(`\n${signal}: closing connections...`);
@@ -64,7 +75,8 @@ async function ensureBuilt(): Promise<void> {
   }
 }
 
-function printAddresses(address: ListenAddress): void {
+/** `generatedKey` is printed; a key the teacher chose is not, as the terminal may be projected. */
+function printAddresses(address: ListenAddress, generatedKey: string | undefined): void {
   const wildcard = address.host === '0.0.0.0' || address.host === '::';
   const lan = wildcard ? lanUrls(address.port, networkInterfaces()) : [];
   console.log('\ntabmesh is running.');
@@ -76,6 +88,12 @@ function printAddresses(address: ListenAddress): void {
     qrcode.generate(first, { small: true }, (qr) => console.log(qr));
   } else if (wildcard) {
     console.log('\nNo LAN address found: only this machine can connect.');
+  }
+  console.log(`Instructor: open ${teachUrl(first ?? address.url, DEFAULT_PARAMS.room)} (any room: ?room=NAME)`);
+  if (generatedKey !== undefined) {
+    console.log(`  instructor key: ${generatedKey}  (new every start; choose one with --instructor-key or INSTRUCTOR_KEY)`);
+  } else {
+    console.log('  instructor key: the one given with --instructor-key or INSTRUCTOR_KEY');
   }
   console.log('Press Ctrl+C to stop.');
 }

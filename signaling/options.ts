@@ -28,9 +28,27 @@ export interface SignalingServerOptions {
   readonly maxSockets?: number;
   /** Handed to every tab in its `joined` frame. Default none. */
   readonly iceServers?: readonly IceServer[];
+  /**
+   * Secret that an `instructor` frame must carry: 8-128 visible ASCII characters. Default none,
+   * and then every `instructor` frame is refused with `no-instructor`.
+   */
+  readonly instructorKey?: string;
+  /** Sustained `control` frames per second per instructor socket. Default 10. */
+  readonly maxControlPerSecond?: number;
+  /** `control` frames an instructor socket may send back to back. Default 20. */
+  readonly controlBurst?: number;
+  /** Sustained `report` frames per second per member socket. Default 2. */
+  readonly maxReportsPerSecond?: number;
+  /** `report` frames a member socket may send back to back. Default 4. */
+  readonly reportBurst?: number;
 }
 
-export type ResolvedOptions = Required<SignalingServerOptions>;
+export type ResolvedOptions = Required<Omit<SignalingServerOptions, 'instructorKey'>> & {
+  readonly instructorKey: string | undefined;
+};
+
+/** Visible ASCII without spaces, so the key can be typed from a terminal and pasted anywhere. */
+export const INSTRUCTOR_KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
 
 /** How far past maxFrameBytes ws still reads a frame in order to answer `too-large` politely. */
 export const HARD_FRAME_FACTOR = 4;
@@ -49,6 +67,11 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   frameBurst: 100,
   maxSockets: 1000,
   iceServers: [],
+  instructorKey: undefined,
+  maxControlPerSecond: 10,
+  controlBurst: 20,
+  maxReportsPerSecond: 2,
+  reportBurst: 4,
 };
 
 /** Applies defaults and checks every option; throws a TypeError naming the bad one. */
@@ -65,14 +88,24 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
   integer('maxRooms', o.maxRooms, 1, 2 ** 31 - 1);
   integer('maxMembersPerRoom', o.maxMembersPerRoom, 2, 2 ** 31 - 1);
   integer('maxSockets', o.maxSockets, 1, 2 ** 31 - 1);
-  if (!(typeof o.maxFramesPerSecond === 'number' && o.maxFramesPerSecond > 0 && Number.isFinite(o.maxFramesPerSecond))) {
-    throw new TypeError(`"maxFramesPerSecond" must be a positive number, got ${String(o.maxFramesPerSecond)}`);
+  rate('maxFramesPerSecond', o.maxFramesPerSecond, 'frameBurst', o.frameBurst);
+  rate('maxControlPerSecond', o.maxControlPerSecond, 'controlBurst', o.controlBurst);
+  rate('maxReportsPerSecond', o.maxReportsPerSecond, 'reportBurst', o.reportBurst);
+  if (o.instructorKey !== undefined && !(typeof o.instructorKey === 'string' && INSTRUCTOR_KEY_PATTERN.test(o.instructorKey))) {
+    throw new TypeError('"instructorKey" must be 8-128 visible ASCII characters without spaces');
   }
-  integer('frameBurst', o.frameBurst, 1, Number.MAX_SAFE_INTEGER);
   if (o.maxMembersPerRoom > o.maxSockets) {
     throw new TypeError(`"maxMembersPerRoom" (${o.maxMembersPerRoom}) cannot exceed "maxSockets" (${o.maxSockets})`);
   }
   return { ...o, iceServers: parseIceServers(o.iceServers) };
+}
+
+/** A token bucket's sustained rate (positive) and burst (a whole number of frames). */
+function rate(name: string, value: unknown, burstName: string, burst: unknown): void {
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+    throw new TypeError(`"${name}" must be a positive number, got ${String(value)}`);
+  }
+  integer(burstName, burst, 1, Number.MAX_SAFE_INTEGER);
 }
 
 function integer(name: string, value: unknown, min: number, max: number): void {

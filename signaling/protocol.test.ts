@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONTROL_OPS, MAX_COMMAND_BYTES, MAX_CONTROL_TARGETS, MAX_REPORT_BYTES } from './control-frames.ts';
 import { parseClientFrame } from './protocol.ts';
 
 const parse = (frame: unknown) => parseClientFrame(JSON.stringify(frame));
@@ -15,6 +16,10 @@ describe('parseClientFrame', () => {
       { type: 'subscribe', topics: [] },
       { type: 'subscribe', topics: ['any room name: ünïcode'] },
       { type: 'unsubscribe', topics: ['a', 'b'] },
+      { type: 'instructor', room: 'main', key: 'k' },
+      { type: 'control', to: 'all', command: { op: 'partition', groups: [['a'], ['b', 'c']] } },
+      { type: 'control', to: ['a', 'b-2'], command: { op: 'faults', drop: 0.5 } },
+      { type: 'report', data: { degree: 3, links: ['b'], clock: { a: 1 } } },
     ];
     for (const frame of valid) expect(parse(frame), JSON.stringify(frame)).toEqual({ ok: true, frame });
     expect(parse({ type: 'publish', topic: 't', data: [1, 'x'] })).toEqual({
@@ -29,7 +34,7 @@ describe('parseClientFrame', () => {
     for (const text of ['null', '42', '"join"', '[{"type":"ping"}]', '{}', '{"type":7}']) {
       expect(parseClientFrame(text), text).toMatchObject({ ok: false, code: 'bad-frame' });
     }
-    expect(parse({ type: 'control' })).toEqual({ ok: false, code: 'unknown-type', reason: 'unknown frame type "control"' });
+    expect(parse({ type: 'teleport' })).toEqual({ ok: false, code: 'unknown-type', reason: 'unknown frame type "teleport"' });
     expect(parse({ type: 'toString' })).toMatchObject({ ok: false, code: 'unknown-type' });
     expect(parse({ type: '__proto__' })).toMatchObject({ ok: false, code: 'unknown-type' });
   });
@@ -93,5 +98,49 @@ describe('parseClientFrame', () => {
   it('reports deeply nested values without serialising them', () => {
     const text = `{"type":"join","room":${'['.repeat(50_000)}${']'.repeat(50_000)},"id":"i","name":"n"}`;
     expect(parseClientFrame(text)).toMatchObject({ ok: false, code: 'bad-frame', reason: /got an array/ });
+  });
+
+  it('checks instructor, control and report frames, naming the field and never echoing a key', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ type: 'instructor', room: 'main' }, /^instructor: "key" must be 1-256 printable characters$/],
+      [{ type: 'instructor', room: 'main', key: 'tab\tsecret' }, /^instructor: "key" must be 1-256 printable characters$/],
+      [{ type: 'instructor', room: 'a b', key: 'k' }, /"room"/],
+      [{ type: 'instructor', room: 'main', key: 'k', admin: true }, /unexpected field "admin"/],
+      [{ type: 'control', command: { op: 'heal' } }, /"to" must be "all" or an array/],
+      [{ type: 'control', to: 'everyone', command: { op: 'heal' } }, /"to" .* got "everyone"/],
+      [{ type: 'control', to: [], command: { op: 'heal' } }, /"to"/],
+      [{ type: 'control', to: ['a', 'a'], command: { op: 'heal' } }, /distinct/],
+      [{ type: 'control', to: ['no spaces'], command: { op: 'heal' } }, /"to"/],
+      [{ type: 'control', to: Array.from({ length: MAX_CONTROL_TARGETS + 1 }, (_, i) => `n${i}`), command: { op: 'heal' } }, /"to"/],
+      [{ type: 'control', to: 'all' }, /"command" must be a JSON object/],
+      [{ type: 'control', to: 'all', command: ['heal'] }, /"command" must be a JSON object/],
+      [{ type: 'control', to: 'all', command: { op: 'format-disk' } }, /"command.op" must be one of partition, heal, .* got "format-disk"/],
+      [{ type: 'control', to: 'all', command: { op: 'toString' } }, /"command.op"/],
+      [{ type: 'control', to: 'all', command: { groups: [] } }, /"command.op" .* got nothing/],
+      [{ type: 'control', to: 'all', command: { op: 'heal', x: deep(40) } }, /"command"/],
+      [{ type: 'control', to: 'all', command: { op: 'heal' }, seq: 1 }, /unexpected field "seq"/],
+      [{ type: 'report' }, /"data" must be a JSON object/],
+      [{ type: 'report', data: 'fine' }, /"data"/],
+      [{ type: 'report', data: {}, from: 'someone-else' }, /unexpected field "from"/],
+    ];
+    for (const [frame, reason] of bad) {
+      expect(parse(frame), JSON.stringify(frame).slice(0, 80)).toMatchObject({ ok: false, code: 'bad-frame', reason, type: (frame as { type: string }).type });
+    }
+    for (const op of CONTROL_OPS) expect(parse({ type: 'control', to: 'all', command: { op } })).toMatchObject({ ok: true });
+  });
+
+  it('refuses a command or report over its own cap as too-large, however small the frame limit', () => {
+    const command = { op: 'faults', pad: 'x'.repeat(MAX_COMMAND_BYTES) };
+    expect(parse({ type: 'control', to: 'all', command })).toEqual({
+      ok: false,
+      code: 'too-large',
+      reason: `control: "command" is ${MAX_COMMAND_BYTES + 24} bytes, over the ${MAX_COMMAND_BYTES}-byte limit`,
+      type: 'control',
+    });
+    const fits = { op: 'faults', pad: 'x'.repeat(MAX_COMMAND_BYTES - 24) };
+    expect(parse({ type: 'control', to: 'all', command: fits })).toMatchObject({ ok: true });
+    // Multi-byte characters count as their UTF-8 bytes, as they travel.
+    expect(parse({ type: 'report', data: { name: 'é'.repeat(MAX_REPORT_BYTES / 2) } })).toMatchObject({ ok: false, code: 'too-large', type: 'report' });
+    expect(parse({ type: 'report', data: { name: 'é'.repeat(MAX_REPORT_BYTES / 2 - 12) } })).toMatchObject({ ok: true });
   });
 });

@@ -1,11 +1,24 @@
+import {
+  parseControl,
+  parseInstructor,
+  parseReport,
+  type ControlCommand,
+  type ControlFrame,
+  type InstructorFrame,
+  type ReportFrame,
+} from './control-frames.ts';
+import { matches, NODE_ID_PATTERN, onlyKeys, ROOM_PATTERN, show, type Fields, type Parsed } from './frame-fields.ts';
 import type { IceServer } from './ice-servers.ts';
 import { isJsonObject, isPlainObject, tryParseJson, type JsonObject } from './json.ts';
 
+export { NODE_ID_PATTERN, ROOM_PATTERN } from './frame-fields.ts';
+
 /**
  * The signaling wire protocol: JSON text frames on the `/signal` WebSocket. Two dialects share
- * the endpoint and never see each other's state: tabmesh (join/signal/leave) and y-webrtc's
- * (subscribe/unsubscribe/publish). `ping` belongs to both. Parsing is total: any text yields a
- * typed frame or an error code with a reason that names the offending field.
+ * the endpoint and never see each other's state: tabmesh (join/signal/leave, plus the
+ * instructor control plane of control-frames.ts) and y-webrtc's (subscribe/unsubscribe/
+ * publish). `ping` belongs to both. Parsing is total: any text yields a typed frame or an
+ * error code with a reason that names the offending field.
  */
 
 export const ERROR_CODES = [
@@ -21,11 +34,12 @@ export const ERROR_CODES = [
   'unknown-peer',
   'duplicate-id',
   'too-many-sockets',
+  'no-instructor',
+  'bad-key',
+  'forbidden',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-export const NODE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** 1-64 code points, no control/format/unassigned characters, not blank. */
 const NAME_PATTERN = /^(?=.*\S)[^\p{C}]{1,64}$/u;
 const PASSWORD_PATTERN = /^[^\p{C}]{1,128}$/u;
@@ -66,7 +80,16 @@ export interface PublishFrame {
   readonly topic: string;
   readonly fields: JsonObject;
 }
-export type ClientFrame = JoinFrame | SignalFrame | LeaveFrame | PingFrame | SubscribeFrame | PublishFrame;
+export type ClientFrame =
+  | JoinFrame
+  | SignalFrame
+  | LeaveFrame
+  | PingFrame
+  | SubscribeFrame
+  | PublishFrame
+  | InstructorFrame
+  | ControlFrame
+  | ReportFrame;
 
 export type LeaveReason = 'left' | 'closed' | 'timeout';
 
@@ -83,18 +106,24 @@ export type ServerFrame =
   | { readonly type: 'signal'; readonly from: string; readonly data: JsonObject }
   | { readonly type: 'pong' }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly reason: string }
+  | { readonly type: 'instructor-joined'; readonly room: string; readonly members: readonly Member[] }
+  | { readonly type: 'control'; readonly command: ControlCommand; readonly seq: number }
+  | { readonly type: 'control-sent'; readonly seq: number; readonly to: readonly string[]; readonly command: ControlCommand }
+  | { readonly type: 'report'; readonly from: string; readonly data: JsonObject }
   | PublishedFrame;
 export type PublishedFrame = JsonObject & { readonly type: 'publish'; readonly topic: string; readonly clients: number };
 
 export type ParseResult =
   | { readonly ok: true; readonly frame: ClientFrame }
-  | { readonly ok: false; readonly code: 'bad-json' | 'bad-frame' | 'unknown-type'; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly code: 'bad-json' | 'bad-frame' | 'unknown-type' | 'too-large';
+      readonly reason: string;
+      /** The frame's type when it is a known one, so authority can be checked before shape. */
+      readonly type?: ClientFrame['type'];
+    };
 
-type Fields = Record<string, unknown>;
-/** A parsed frame, or the reason it is malformed. */
-type Parsed = ClientFrame | string;
-
-const PARSERS: Record<ClientFrame['type'], (o: Fields) => Parsed> = {
+const PARSERS: Record<ClientFrame['type'], (o: Fields) => Parsed<ClientFrame>> = {
   join: parseJoin,
   signal: parseSignal,
   leave: (o) => onlyKeys(o, []) ?? { type: 'leave' },
@@ -102,6 +131,9 @@ const PARSERS: Record<ClientFrame['type'], (o: Fields) => Parsed> = {
   subscribe: (o) => parseTopics(o, 'subscribe'),
   unsubscribe: (o) => parseTopics(o, 'unsubscribe'),
   publish: parsePublish,
+  instructor: parseInstructor,
+  control: parseControl,
+  report: parseReport,
 };
 
 export function parseClientFrame(text: string): ParseResult {
@@ -112,11 +144,12 @@ export function parseClientFrame(text: string): ParseResult {
   if (typeof type !== 'string') return { ok: false, code: 'bad-frame', reason: 'frame has no string "type" field' };
   if (!isFrameType(type)) return { ok: false, code: 'unknown-type', reason: `unknown frame type ${show(type)}` };
   const parsed = PARSERS[type](value);
-  if (typeof parsed === 'string') return { ok: false, code: 'bad-frame', reason: `${type}: ${parsed}` };
+  if (typeof parsed === 'string') return { ok: false, code: 'bad-frame', reason: `${type}: ${parsed}`, type };
+  if ('tooLarge' in parsed) return { ok: false, code: 'too-large', reason: `${type}: ${parsed.tooLarge}`, type };
   return { ok: true, frame: parsed };
 }
 
-function parseJoin(o: Fields): Parsed {
+function parseJoin(o: Fields): Parsed<JoinFrame> {
   const extra = onlyKeys(o, ['room', 'id', 'name', 'password']);
   if (extra !== undefined) return extra;
   const { room, id, name, password } = o;
@@ -128,7 +161,7 @@ function parseJoin(o: Fields): Parsed {
   return { type: 'join', room, id, name, password };
 }
 
-function parseSignal(o: Fields): Parsed {
+function parseSignal(o: Fields): Parsed<SignalFrame> {
   const extra = onlyKeys(o, ['to', 'data']);
   if (extra !== undefined) return extra;
   const { to, data } = o;
@@ -137,7 +170,7 @@ function parseSignal(o: Fields): Parsed {
   return { type: 'signal', to, data };
 }
 
-function parseTopics(o: Fields, type: SubscribeFrame['type']): Parsed {
+function parseTopics(o: Fields, type: SubscribeFrame['type']): Parsed<SubscribeFrame> {
   const extra = onlyKeys(o, ['topics']);
   if (extra !== undefined) return extra;
   const { topics } = o;
@@ -151,7 +184,7 @@ function parseTopics(o: Fields, type: SubscribeFrame['type']): Parsed {
   return { type, topics: checked };
 }
 
-function parsePublish(o: Fields): Parsed {
+function parsePublish(o: Fields): Parsed<PublishFrame> {
   const { topic } = o;
   if (!matches(topic, TOPIC_PATTERN)) return `"topic" must be 1-256 printable characters, got ${show(topic)}`;
   if (!isJsonObject(o)) return 'frame must be nested at most 32 levels deep';
@@ -160,23 +193,4 @@ function parsePublish(o: Fields): Parsed {
 
 function isFrameType(type: string): type is ClientFrame['type'] {
   return Object.hasOwn(PARSERS, type);
-}
-
-function matches(value: unknown, pattern: RegExp): value is string {
-  return typeof value === 'string' && pattern.test(value);
-}
-
-/** Frames are closed records: an unexpected field is a client bug worth reporting, not ignoring. */
-function onlyKeys(o: Fields, allowed: readonly string[]): string | undefined {
-  const extra = Object.keys(o).find((key) => key !== 'type' && !allowed.includes(key));
-  return extra === undefined ? undefined : `unexpected field ${show(extra)}`;
-}
-
-/** A short rendering of a client's value for an error reason; never serialises a whole tree. */
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
 }

@@ -150,6 +150,10 @@ describe('lifecycle and options', () => {
     await expect(server.listen()).rejects.toThrow('cannot listen: the server is closed');
   });
 
+  it('names a bad instructor key without echoing it', () => {
+    expect(() => createSignalingServer({ instructorKey: 'secret!' })).toThrow('"instructorKey" must be 8-128 visible ASCII characters without spaces');
+  });
+
   it('closes cleanly when it never listened', async () => {
     await expect(createSignalingServer().close()).resolves.toBeUndefined();
   });
@@ -165,6 +169,13 @@ describe('lifecycle and options', () => {
       { maxSockets: 4, maxMembersPerRoom: 8 },
       { iceServers: [{ urls: 'http://not-ice' }] },
       { iceServers: 'stun:x' },
+      { instructorKey: 'short' },
+      { instructorKey: 'has a space' },
+      { instructorKey: 'tab\tseparated' },
+      { maxControlPerSecond: 0 },
+      { controlBurst: 1.5 },
+      { maxReportsPerSecond: Number.POSITIVE_INFINITY },
+      { reportBurst: 0 },
     ];
     for (const options of bad) {
       expect(() => createSignalingServer(options as Parameters<typeof createSignalingServer>[0]), JSON.stringify(options)).toThrow(TypeError);

@@ -2,33 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { handleInbound } from './inbound.ts';
+import { handleInbound, type InboundLimits } from './inbound.ts';
 import { HARD_FRAME_FACTOR, resolveOptions, type SignalingServerOptions } from './options.ts';
 import type { Delivery } from './outcome.ts';
-import { ERROR_CODES, type ErrorCode, type LeaveReason } from './protocol.ts';
+import type { ErrorCode, LeaveReason } from './protocol.ts';
 import { createThrottle, createTokenBucket } from './rate-limit.ts';
-import { createRoomBudget, createRoomRegistry } from './rooms.ts';
+import { createRoomBudget } from './room-budget.ts';
+import { createRoomRegistry } from './rooms.ts';
+import { createTally, type ServerStats } from './server-stats.ts';
 import { createStaticHandler } from './static-files.ts';
 import { createTopicRegistry } from './ywebrtc.ts';
 
 export type { SignalingServerOptions } from './options.ts';
-
-export interface ServerStats {
-  /** Open WebSockets admitted under maxSockets. */
-  readonly sockets: number;
-  /** Tabmesh rooms, and the members across them. */
-  readonly rooms: number;
-  readonly members: number;
-  /** y-webrtc topics, and the subscriptions across them. */
-  readonly topics: number;
-  readonly subscriptions: number;
-  /** Every WebSocket message received, valid or not. */
-  readonly framesIn: number;
-  /** Signal and publish frames delivered, counted per recipient. */
-  readonly relayed: number;
-  /** Every refusal, by code, whether or not a reply could be sent. */
-  readonly errors: Readonly<Record<ErrorCode, number>>;
-}
+export type { ServerStats } from './server-stats.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -55,6 +41,8 @@ interface Session {
   alive: boolean;
   readonly takeToken: () => boolean;
   readonly mayNoticeRateLimit: () => boolean;
+  readonly takeControlToken: () => boolean;
+  readonly takeReportToken: () => boolean;
 }
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
@@ -63,13 +51,15 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const opts = resolveOptions(options);
   const budget = createRoomBudget(opts.maxRooms);
   const registries = {
-    rooms: createRoomRegistry<Session>({ budget, maxMembersPerRoom: opts.maxMembersPerRoom, iceServers: opts.iceServers }),
+    rooms: createRoomRegistry<Session>({ ...opts, budget }),
     topics: createTopicRegistry<Session>({ budget, maxMembersPerRoom: opts.maxMembersPerRoom }),
   };
   const sessions = new Set<Session>();
-  const errors = Object.fromEntries(ERROR_CODES.map((code) => [code, 0])) as Record<ErrorCode, number>;
-  let framesIn = 0;
-  let relayed = 0;
+  const tally = createTally();
+  const limits: InboundLimits<Session> = {
+    ...opts,
+    take: (session, kind) => (kind === 'control' ? session.takeControlToken() : session.takeReportToken()),
+  };
   let state: State = 'idle';
   let heartbeat: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
@@ -83,12 +73,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       for (const session of to) {
         if (session.ws.readyState === WebSocket.OPEN) session.ws.send(text);
       }
-      if (frame.type === 'signal' || frame.type === 'publish') relayed += to.length;
+      tally.delivered(frame, to.length);
     }
   }
 
   function fail(ws: WebSocket, code: ErrorCode, reason: string): void {
-    errors[code]++;
+    tally.error(code);
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'error', code, reason }));
   }
 
@@ -100,17 +90,17 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 
   function onMessage(session: Session, data: WebSocket.RawData, isBinary: boolean): void {
-    framesIn++;
+    tally.frameIn();
     if (!sessions.has(session)) return;
     if (!session.takeToken()) {
-      errors['rate-limited']++;
+      tally.error('rate-limited');
       if (session.mayNoticeRateLimit()) {
         const reason = `more than ${opts.maxFramesPerSecond} frames per second; frames are being dropped`;
         session.ws.send(JSON.stringify({ type: 'error', code: 'rate-limited', reason }));
       }
       return;
     }
-    const outcome = handleInbound(registries, session, data, isBinary, opts.maxFrameBytes);
+    const outcome = handleInbound(registries, limits, session, data, isBinary);
     if (outcome.ok) deliver(outcome.deliveries);
     else fail(session.ws, outcome.code, outcome.reason);
   }
@@ -119,7 +109,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // ws reports protocol violations (bad UTF-8, a frame past maxPayload) here, then closes the
     // socket itself; without a listener the first one would throw and stop the server.
     ws.on('error', (error: Error & { code?: string }) => {
-      errors[error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'bad-frame']++;
+      tally.error(error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'bad-frame');
     });
     if (sessions.size >= opts.maxSockets) {
       fail(ws, 'too-many-sockets', `the server already holds its maximum of ${opts.maxSockets} sockets`);
@@ -132,6 +122,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       alive: true,
       takeToken: createTokenBucket({ ratePerSecond: opts.maxFramesPerSecond, burst: opts.frameBurst, now }).take,
       mayNoticeRateLimit: createThrottle(RATE_LIMIT_NOTICE_MS, now),
+      takeControlToken: createTokenBucket({ ratePerSecond: opts.maxControlPerSecond, burst: opts.controlBurst, now }).take,
+      takeReportToken: createTokenBucket({ ratePerSecond: opts.maxReportsPerSecond, burst: opts.reportBurst, now }).take,
     };
     sessions.add(session);
     ws.on('pong', () => {
@@ -203,20 +195,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       });
     },
     close: () => (closing ??= shutdown()),
-    stats() {
-      const rooms = registries.rooms.counts();
-      const topics = registries.topics.counts();
-      return {
-        sockets: sessions.size,
-        rooms: rooms.rooms,
-        members: rooms.members,
-        topics: topics.topics,
-        subscriptions: topics.subscriptions,
-        framesIn,
-        relayed,
-        errors: { ...errors },
-      };
-    },
+    stats: () => tally.snapshot({ sockets: sessions.size, ...registries.rooms.counts(), ...registries.topics.counts() }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { accept, refuse, type Delivery, type Outcome } from './outcome.ts';
 import type { PublishFrame } from './protocol.ts';
-import type { RoomBudget } from './rooms.ts';
+import type { RoomBudget } from './room-budget.ts';
 
 /**
  * y-webrtc's signaling semantics (node_modules/y-webrtc/bin/server.js), kept apart from tabmesh
