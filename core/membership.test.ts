@@ -85,34 +85,41 @@ describe('membership', () => {
     const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 10 }, () => t);
     let changes = 0;
     m.onChange(() => changes++);
-    m.merge([{ id: 'b', name: 'B', heartbeat: 1 }]);
+    m.merge([{ id: 'b', name: 'B', heartbeat: 1, links: [] }]);
     expect(m.status('b')).toBe('alive');
     t = 150;
     m.sweep();
     expect(m.status('b')).toBe('suspected');
-    m.merge([{ id: 'b', name: 'B', heartbeat: 1 }]);
+    m.merge([{ id: 'b', name: 'B', heartbeat: 1, links: [] }]);
     expect(m.status('b'), 'an old counter is no proof of life').toBe('suspected');
     t = 350;
     m.sweep();
     expect(m.status('b')).toBe('dead');
-    m.merge([{ id: 'b', name: 'B', heartbeat: 2 }]);
+    m.merge([{ id: 'b', name: 'B', heartbeat: 2, links: [] }]);
     expect(m.status('b')).toBe('alive');
     expect(changes).toBe(4);
   });
 
   it('gossips a bounded random subset in large rooms', () => {
     const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 5 }, () => 0);
-    m.merge(Array.from({ length: 20 }, (_, i) => ({ id: `x${i}`, name: `X${i}`, heartbeat: 1 })));
+    m.merge(Array.from({ length: 20 }, (_, i) => ({ id: `x${i}`, name: `X${i}`, heartbeat: 1, links: [] })));
     const rng = createRng(3);
     const sent = m.beat((ids, n) => rng.shuffle(ids).slice(0, n));
     expect(sent).toHaveLength(5);
     expect(sent[0]?.id).toBe('a');
   });
 
+  it("shares every member's links, so each node can draw the whole mesh", () => {
+    const net = new SimNetwork({ seed: 12, nodes: 8, topology: { kind: 'ring' }, config: CONFIG });
+    net.run(3000);
+    const seenFrom = net.node('n00').membership;
+    for (const id of net.ids()) expect(seenFrom.get(id)?.links, `n00's view of ${id}`).toEqual(net.neighboursOf(id).sort());
+  });
+
   it('rejects malformed heartbeats without throwing', () => {
     const rng = createRng(42);
-    const valid = encodeHeartbeat([{ id: 'a', name: 'Ann', heartbeat: 3 }]);
-    expect(decodeHeartbeat(valid, 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'Ann', heartbeat: 3 }] });
+    const valid = encodeHeartbeat([{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }]);
+    expect(decodeHeartbeat(valid, 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }] });
     for (let i = 0; i < valid.length; i++) expect(decodeHeartbeat(valid.slice(0, i), 10).ok, `truncated at ${i}`).toBe(false);
     for (let i = 0; i < 5000; i++) {
       const bytes = Uint8Array.from({ length: rng.int(40) }, () => rng.int(256));

@@ -21,6 +21,11 @@ export interface Member {
   readonly status: Liveness;
   /** Local time when the counter last rose here. */
   readonly lastRise: number;
+  /**
+   * The member's open links as of its latest counter, when members share their topology: every
+   * node can then draw the whole mesh, not only its own links.
+   */
+  readonly links: readonly string[];
 }
 
 /** Table rows are updated in place: every beat raises most counters, and copies were the cost. */
@@ -46,6 +51,7 @@ export interface HeartbeatEntry {
   readonly id: string;
   readonly name: string;
   readonly heartbeat: number;
+  readonly links: readonly string[];
 }
 
 export class Membership {
@@ -59,14 +65,15 @@ export class Membership {
     private readonly now: () => number,
     initialHeartbeat = 0,
   ) {
-    this.table.set(self, { id: self, name: selfName, heartbeat: initialHeartbeat, status: 'alive', lastRise: now() });
+    this.table.set(self, { id: self, name: selfName, heartbeat: initialHeartbeat, status: 'alive', lastRise: now(), links: [] });
   }
 
-  /** Advances this node's own counter; returns the entries to send to neighbours. */
-  beat(pickSubset: (ids: string[], n: number) => string[]): HeartbeatEntry[] {
+  /** Advances this node's own counter (with its current links); returns the entries to send to neighbours. */
+  beat(pickSubset: (ids: string[], n: number) => string[], links: readonly string[] = []): HeartbeatEntry[] {
     const me = this.table.get(this.self) as Row;
     me.heartbeat += 1;
     me.lastRise = this.now();
+    me.links = links;
     const gossipable = [...this.table.values()].filter((m) => m.status !== 'dead');
     const chosen =
       gossipable.length <= this.config.maxEntries
@@ -74,7 +81,7 @@ export class Membership {
         : [this.self, ...pickSubset(gossipable.map((m) => m.id).filter((id) => id !== this.self), this.config.maxEntries - 1)].map(
             (id) => this.table.get(id) as Row,
           );
-    return chosen.map(({ id, name, heartbeat }) => ({ id, name, heartbeat }));
+    return chosen.map(({ id, name, heartbeat, links: l }) => ({ id, name, heartbeat, links: l }));
   }
 
   /** Merges a neighbour's table: a higher counter is proof of life. */
@@ -85,12 +92,14 @@ export class Membership {
       if (e.id === this.self) continue;
       const known = this.table.get(e.id);
       if (!known) {
-        this.table.set(e.id, { id: e.id, name: e.name, heartbeat: e.heartbeat, status: 'alive', lastRise: t });
+        this.table.set(e.id, { id: e.id, name: e.name, heartbeat: e.heartbeat, status: 'alive', lastRise: t, links: e.links });
         changed = true;
       } else if (e.heartbeat > known.heartbeat) {
         if (known.status !== 'alive' || known.name !== e.name) changed = true;
+        if (known.links.join() !== e.links.join()) changed = true;
         known.heartbeat = e.heartbeat;
         known.name = e.name;
+        known.links = e.links;
         known.status = 'alive';
         known.lastRise = t;
       }
@@ -156,6 +165,8 @@ export class Membership {
 }
 
 const MAX_NAME = 64;
+/** A tab keeps at most 64 links (the largest ?degree=); more is not a real member. */
+const MAX_LINKS = 64;
 
 export function encodeHeartbeat(entries: readonly HeartbeatEntry[]): Uint8Array {
   const e = encoding.createEncoder();
@@ -164,6 +175,8 @@ export function encodeHeartbeat(entries: readonly HeartbeatEntry[]): Uint8Array 
     encoding.writeVarString(e, m.id);
     encoding.writeVarString(e, m.name);
     encoding.writeVarUint(e, m.heartbeat);
+    encoding.writeVarUint(e, m.links.length);
+    for (const l of m.links) encoding.writeVarString(e, l);
   }
   return encoding.toUint8Array(e);
 }
@@ -178,10 +191,17 @@ export function decodeHeartbeat(bytes: Uint8Array, maxEntries: number): Decoded<
       const id = decoding.readVarString(d);
       const name = decoding.readVarString(d);
       const heartbeat = decoding.readVarUint(d);
-      if (id.length === 0 || id.length > 256 || name.length > MAX_NAME || !Number.isSafeInteger(heartbeat)) {
+      const linkCount = decoding.readVarUint(d);
+      if (id.length === 0 || id.length > 256 || name.length > MAX_NAME || !Number.isSafeInteger(heartbeat) || linkCount > MAX_LINKS) {
         return decodeError('malformed', 'heartbeat entry out of range');
       }
-      entries.push({ id, name, heartbeat });
+      const links: string[] = [];
+      for (let j = 0; j < linkCount; j++) {
+        const l = decoding.readVarString(d);
+        if (l.length === 0 || l.length > 256) return decodeError('malformed', 'heartbeat link id out of range');
+        links.push(l);
+      }
+      entries.push({ id, name, heartbeat, links });
     }
     if (decoding.hasContent(d)) return decodeError('malformed', 'trailing bytes after heartbeat');
     return { ok: true, value: entries };

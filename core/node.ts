@@ -21,6 +21,11 @@ export interface NodeConfig {
   readonly maxMessageBytes: number;
   /** Journal events kept (the simulator keeps all). */
   readonly journalLimit: number;
+  /**
+   * Put this node's open links in its heartbeat so every member can draw the whole mesh (the
+   * topology view). Off in large simulations, where nobody draws it.
+   */
+  readonly shareTopology: boolean;
 }
 
 export const DEFAULT_NODE: NodeConfig = {
@@ -29,6 +34,7 @@ export const DEFAULT_NODE: NodeConfig = {
   gossip: DEFAULT_GOSSIP,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   journalLimit: 20_000,
+  shareTopology: true,
 };
 
 /** Node settings as callers give them: any field, and any field of the nested sections. */
@@ -221,7 +227,8 @@ export class TabmeshNode {
   }
 
   private beat(): void {
-    const entries = this.membership.beat((ids, n) => this.rng.shuffle(ids).slice(0, n));
+    const links = this.config.shareTopology ? this.liveNeighbours().sort() : [];
+    const entries = this.membership.beat((ids, n) => this.rng.shuffle(ids).slice(0, n), links);
     const peers = [...this.links.keys()];
     this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload: encodeHeartbeat(entries) });
     this.membership.sweep();

@@ -8,6 +8,7 @@ import { SimNetwork } from './sim-network.ts';
  */
 
 const CONFIG = {
+  shareTopology: false,
   heartbeatMs: 1000,
   membership: { suspectAfterMs: 2500, deadAfterMs: 5000, forgetAfterMs: 60_000, maxEntries: 256 },
   gossip: { fanout: 2, maxHops: 32, antiEntropyMs: 500, maxBatch: 256, ephemeralMemory: 4096 },
