@@ -11,6 +11,9 @@ export interface FaultSettingsView {
   cut: boolean;
 }
 
+/** What this node's failure detector says of a member; 'unknown' once forgotten or never heard of. */
+export type LivenessView = 'alive' | 'suspected' | 'dead' | 'unknown';
+
 /**
  * What this page's views read beyond the public API: current fault settings, the chat mode,
  * rejected input, and a change signal. Views re-read on change; they hold no protocol state.
@@ -20,6 +23,10 @@ export interface NodeViewSource {
   /** Called after anything a view shows may have changed (links, membership, data, counters). */
   subscribe(listener: () => void): () => void;
   faults(peerId: string): { out: FaultSettingsView; in: FaultSettingsView };
+  /** The API's `alive` is a yes/no; a view tells suspected (may come back) from dead apart. */
+  liveness(peerId: string): LivenessView;
+  /** Every key the KV store holds a live value for, sorted; the API reads one known key at a time. */
+  kvKeys(): string[];
   chatMode(): ChatMode;
   /** Rejected peer input counted by "source:code". */
   errors(): Record<string, number>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/rng.ts';
 import type { Scheduler } from '../../../core/scheduler.ts';
-import { createSignalingClient, type SignalingClient, type SignalingEvents } from './signaling-client.ts';
+import { createSignalingClient, MAX_REJOIN_RETRIES, type SignalingClient, type SignalingEvents } from './signaling-client.ts';
 
 /** Virtual time: timers fire only when the test advances the clock. */
 function manualScheduler(): Scheduler & { advance(ms: number): void } {
@@ -93,6 +93,7 @@ function setup(pingIntervalMs = 1000): {
 }
 
 const request = { room: 'lab', id: 'a', name: 'Ada' };
+const joins = (socket: FakeSocket): number => socket.sent.filter((f) => (f as { type?: unknown }).type === 'join').length;
 const joinedFrame = { type: 'joined', room: 'lab', id: 'a', members: [{ id: 'b', name: 'Bob' }], iceServers: [] };
 
 describe('createSignalingClient', () => {
@@ -188,6 +189,64 @@ describe('createSignalingClient', () => {
     scheduler.advance(1000);
     latest().open();
     expect(latest().sent).toEqual([]);
+  });
+
+  it('retries a re-join refused as duplicate-id until the server lets go of the old socket', () => {
+    const { client, latest, scheduler, seen } = setup(60_000);
+    const [joined, errors] = [seen('joined'), seen('error')];
+    const duplicate = { type: 'error', code: 'duplicate-id', reason: 'id "a" is already taken in room "lab"' };
+    client.join(request);
+    latest().open();
+    latest().deliver(joinedFrame);
+    latest().drop();
+    scheduler.advance(500);
+    latest().open();
+    const rejoin = latest();
+    expect(rejoin.sent).toEqual([{ type: 'join', ...request }]);
+    rejoin.deliver(duplicate);
+    // The first retry waits at most the base backoff (0.5 s), the second at most twice that.
+    scheduler.advance(500);
+    expect(rejoin.sent).toEqual([{ type: 'join', ...request }, { type: 'join', ...request }]);
+    rejoin.deliver(duplicate);
+    scheduler.advance(1000);
+    expect(rejoin.sent).toEqual([{ type: 'join', ...request }, { type: 'join', ...request }, { type: 'join', ...request }]);
+    rejoin.deliver(joinedFrame);
+    expect(errors).toEqual([]);
+    expect(joined).toHaveLength(2);
+    expect(client.signal('b', 1)).toBe(true);
+  });
+
+  it('gives up a re-join after a bounded number of duplicate-id refusals, and reports it', () => {
+    const { client, latest, scheduler, seen } = setup(120_000);
+    const errors = seen('error');
+    client.join(request);
+    latest().open();
+    latest().deliver(joinedFrame);
+    latest().drop();
+    scheduler.advance(500);
+    latest().open();
+    const rejoin = latest();
+    for (let i = 0; i <= MAX_REJOIN_RETRIES; i++) {
+      rejoin.deliver({ type: 'error', code: 'duplicate-id', reason: 'taken' });
+      scheduler.advance(30_000);
+    }
+    expect(joins(rejoin)).toBe(1 + MAX_REJOIN_RETRIES);
+    expect(errors).toEqual([{ code: 'duplicate-id', reason: 'taken' }]);
+    rejoin.drop();
+    scheduler.advance(1000);
+    latest().open();
+    expect(latest().sent).toEqual([]);
+  });
+
+  it('treats duplicate-id on a first join as final: the id belongs to someone else', () => {
+    const { client, latest, scheduler, seen } = setup(60_000);
+    const errors = seen('error');
+    client.join(request);
+    latest().open();
+    latest().deliver({ type: 'error', code: 'duplicate-id', reason: 'taken' });
+    scheduler.advance(5000);
+    expect(joins(latest())).toBe(1);
+    expect(errors).toEqual([{ code: 'duplicate-id', reason: 'taken' }]);
   });
 
   it('closes for good, once', () => {

@@ -40,6 +40,12 @@ export interface SignalingClient {
 }
 
 const SOCKET_OPEN = 1;
+/**
+ * How often a re-join refused as `duplicate-id` is tried again. The server holds a dead socket's
+ * seat until its heartbeat gives up on it (two rounds, 20 s by default); eight backoff steps
+ * (0.5 s doubling to the 30 s cap) wait at least 45 s in all, well past that.
+ */
+export const MAX_REJOIN_RETRIES = 8;
 
 export function defaultSignalingUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/signal`;
@@ -66,12 +72,16 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
   let socket: WebSocket | null = null;
   let request: JoinRequest | null = null;
   let joined = false;
+  /** The current request was admitted once, so joining with it again is a re-join of our own seat. */
+  let admitted = false;
+  let rejoinRetries = 0;
   let failures = 0;
   let lastHeard = 0;
   let malformed = 0;
   let reconnects = 0;
   let stopHeartbeat: () => void = () => {};
   let cancelReconnect: () => void = () => {};
+  let cancelRejoin: () => void = () => {};
 
   const send = (frame: ClientFrame): boolean => {
     if (!socket || socket.readyState !== SOCKET_OPEN) return false;
@@ -89,6 +99,8 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
 
   const lost = (code: number, reason: string): void => {
     detach();
+    // The reconnect re-sends the join as soon as the new socket opens.
+    cancelRejoin();
     joined = false;
     state = 'connecting';
     failures++;
@@ -97,6 +109,22 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
       connect();
     });
     listeners.closed.emit({ code, reason, reconnecting: true });
+  };
+
+  const retryRejoin = (again: JoinRequest): void => {
+    rejoinRetries++;
+    cancelRejoin = scheduler.after(nextBackoff(rejoinRetries, rng), () => {
+      if (request === again && !joined) send({ type: 'join', ...again });
+    });
+  };
+
+  /** A new request, or none: whatever was pending for the old one no longer applies. */
+  const resetRequest = (next: JoinRequest | null): void => {
+    cancelRejoin();
+    request = next;
+    joined = false;
+    admitted = false;
+    rejoinRetries = 0;
   };
 
   const heartbeat = (): void => {
@@ -116,6 +144,8 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
     switch (frame.type) {
       case 'joined':
         joined = true;
+        admitted = true;
+        rejoinRetries = 0;
         listeners.joined.emit({ room: frame.room, id: frame.id, members: frame.members, iceServers: frame.iceServers });
         break;
       case 'member-joined':
@@ -128,8 +158,16 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
         listeners.signal.emit({ from: frame.from, data: frame.data });
         break;
       case 'error':
-        // A refused join (bad password, full room) is final: re-sending it on every reconnect would not help.
-        if (request && !joined) request = null;
+        if (request && !joined) {
+          // Our id is still seated on the server: it has not yet noticed that our previous socket died.
+          if (frame.code === 'duplicate-id' && admitted && rejoinRetries < MAX_REJOIN_RETRIES) {
+            retryRejoin(request);
+            break;
+          }
+          // Any other refused join (bad password, full room, an id someone else holds) is final:
+          // re-sending it on every reconnect would not help.
+          resetRequest(null);
+        }
         listeners.error.emit({ code: frame.code, reason: frame.reason });
         break;
       case 'pong':
@@ -170,17 +208,16 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
         if (typeof req[field] !== 'string') throw new TypeError(`join: ${field} must be a string`);
       }
       if (!req.room || !req.id) throw new TypeError('join: room and id must not be empty');
-      request = { ...req };
-      joined = false;
-      send({ type: 'join', ...request });
+      const next = { ...req };
+      resetRequest(next);
+      send({ type: 'join', ...next });
     },
     signal(to, data) {
       return joined && send({ type: 'signal', to, data });
     },
     leave() {
       if (!request) return;
-      request = null;
-      joined = false;
+      resetRequest(null);
       send({ type: 'leave' });
     },
     close() {
@@ -188,8 +225,7 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
       cancelReconnect();
       detach();
       state = 'closed';
-      request = null;
-      joined = false;
+      resetRequest(null);
       listeners.closed.emit({ code: 1000, reason: 'closed by client', reconnecting: false });
       for (const l of Object.values(listeners)) l.clear();
     },

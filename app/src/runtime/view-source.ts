@@ -33,6 +33,8 @@ export function createViewSource(bn: BrowserNode, api: TabmeshApi): NodeViewSour
       const { out, in: inbound } = bn.node.faultsFor(peerId);
       return { out: { ...out }, in: { ...inbound } };
     },
+    liveness: (peerId) => bn.node.membership.status(peerId) ?? 'unknown',
+    kvKeys: () => bn.kv.keys(),
     chatMode: () => bn.chat.mode(),
     errors: () => bn.node.errors.totals(),
     signaling: () => bn.signaling.status(),

@@ -1,35 +1,29 @@
 import type { NodeView } from './node-view.svelte.ts';
 
 /**
- * The KV form and the keys this page shows. The public API reads one key at a time and has no
- * key listing, so the table holds the keys used from this page (put, get or delete); each row
- * re-reads its key live, siblings included.
+ * The KV form. The table beside it lists every key the store holds a live value for; Get picks
+ * one key to follow, which is how a missing or deleted key can be watched for a value to arrive.
  */
 export class KvForm {
   readonly #view: NodeView;
   key = $state('');
   value = $state('');
   error = $state<string | null>(null);
-  #watched = $state<string[]>([]);
+  /** The key the last Get asked for; its values are re-read live. */
+  followed = $state<string | null>(null);
 
   constructor(view: NodeView) {
     this.#view = view;
   }
 
-  get watched(): readonly string[] {
-    return this.#watched;
-  }
-
   put(): void {
     const key = this.key;
-    this.#run(key, () => this.#view.api.kv.put(key, this.value));
-    if (this.error === null) this.value = '';
+    if (this.#run(key, () => this.#view.api.kv.put(key, this.value))) this.value = '';
   }
 
-  /** Reading is how a key written elsewhere gets a row here. */
   get(): void {
     const key = this.key;
-    this.#run(key, () => void this.#view.api.kv.get(key));
+    if (this.#run(key, () => void this.#view.api.kv.get(key))) this.followed = key;
   }
 
   delete(): void {
@@ -37,12 +31,13 @@ export class KvForm {
     this.#run(key, () => this.#view.api.kv.delete(key));
   }
 
-  unwatch(key: string): void {
-    this.#watched = this.#watched.filter((k) => k !== key);
+  unfollow(): void {
+    this.followed = null;
   }
 
-  #run(key: string, action: () => void): void {
+  /** Runs an action on a key; false (and an error shown) if there was no key or the API refused. */
+  #run(key: string, action: () => void): boolean {
     this.error = key === '' ? 'Type a key first.' : this.#view.act(action);
-    if (this.error === null && !this.#watched.includes(key)) this.#watched = [...this.#watched, key].sort();
+    return this.error === null;
   }
 }

@@ -15,23 +15,24 @@ function fakeView() {
     get: (key: string) => (store.has(key) ? [store.get(key) as string] : []),
     delete: (key: string) => void store.delete(key),
   };
-  const source = { api: { kv } as unknown as TabmeshApi } as unknown as NodeViewSource;
+  const source = { api: { kv } as unknown as TabmeshApi, kvKeys: () => [...store.keys()].sort() } as unknown as NodeViewSource;
   return { store, view: new NodeView(source) };
 }
 
 describe('KvForm', () => {
-  it('puts, clears the value box and lists the key', () => {
+  it('puts and clears the value box; every stored key is listed, whoever wrote it', () => {
     const { store, view } = fakeView();
     const form = new KvForm(view);
+    store.set('from-elsewhere', 'x');
     form.key = 'b';
     form.value = 'two';
     form.put();
     form.key = 'a';
     form.value = 'one';
     form.put();
-    expect(Object.fromEntries(store)).toEqual({ a: 'one', b: 'two' });
+    expect(Object.fromEntries(store)).toEqual({ a: 'one', b: 'two', 'from-elsewhere': 'x' });
     expect(form.value).toBe('');
-    expect(form.watched).toEqual(['a', 'b']);
+    expect(view.kvKeys).toEqual(['a', 'b', 'from-elsewhere']);
     expect(view.kvValues('a')).toEqual(['one']);
   });
 
@@ -44,21 +45,24 @@ describe('KvForm', () => {
     expect(form.error).toBe('value is 12 UTF-8 bytes, limit 10');
     expect(form.value).toBe('far too long');
     expect(store.size).toBe(0);
-    expect(form.watched).toEqual([]);
   });
 
-  it('asks for a key before doing anything, and lists a key read or deleted', () => {
-    const { view } = fakeView();
+  it('asks for a key first; Get follows a key even while it has no value, delete removes it', () => {
+    const { store, view } = fakeView();
     const form = new KvForm(view);
     form.get();
     expect(form.error).toBe('Type a key first.');
-    form.key = 'elsewhere';
+    expect(form.followed).toBeNull();
+    form.key = 'later';
     form.get();
-    form.key = 'gone';
-    form.delete();
     expect(form.error).toBeNull();
-    expect(form.watched).toEqual(['elsewhere', 'gone']);
-    form.unwatch('gone');
-    expect(form.watched).toEqual(['elsewhere']);
+    expect(form.followed).toBe('later');
+    expect(view.kvValues('later')).toEqual([]);
+    store.set('later', 'now');
+    expect(view.kvValues('later')).toEqual(['now']);
+    form.delete();
+    expect(store.has('later')).toBe(false);
+    form.unfollow();
+    expect(form.followed).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { LinkStats, TabmeshApi } from '../api-types.ts';
-import type { FaultSettingsView, NodeViewSource } from '../view-source.ts';
+import type { FaultSettingsView, LivenessView, NodeViewSource } from '../view-source.ts';
 import { attempt } from './attempt.ts';
 import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
 
@@ -66,6 +66,7 @@ export class NodeView {
   readonly signaling = $derived.by(() => this.#read(() => this.source.signaling()));
   readonly signalingError = $derived.by(() => this.#read(() => this.source.signalingError()));
   readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
+  readonly kvKeys = $derived.by(() => this.#read(() => this.source.kvKeys()));
   readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
 
   /** Display names by node id, this node included, for clocks and chat senders. */
@@ -77,6 +78,10 @@ export class NodeView {
 
   faults(peerId: string): { out: FaultSettingsView; in: FaultSettingsView } {
     return this.#read(() => this.source.faults(peerId));
+  }
+
+  liveness(peerId: string): LivenessView {
+    return this.#read(() => this.source.liveness(peerId));
   }
 
   kvValues(key: string): string[] {

@@ -27,8 +27,10 @@ describe('status labels', () => {
   });
 
   it('labels liveness without relying on colour', () => {
-    expect(livenessLabel(true)).toEqual({ symbol: '♥', text: 'alive', tone: 'good' });
-    expect(livenessLabel(false)).toEqual({ symbol: '†', text: 'not alive', tone: 'bad' });
+    expect(livenessLabel('alive')).toEqual({ symbol: '♥', text: 'alive', tone: 'good' });
+    expect(livenessLabel('suspected')).toEqual({ symbol: '?', text: 'suspected', tone: 'warn' });
+    expect(livenessLabel('dead')).toEqual({ symbol: '†', text: 'dead', tone: 'bad' });
+    expect(livenessLabel('unknown').text).toBe('not in membership');
   });
 
   it('orders clock entries by id and shortens long ids', () => {

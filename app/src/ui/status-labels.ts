@@ -1,5 +1,5 @@
 import type { LinkStatus } from '../api-types.ts';
-import type { FaultSettingsView } from '../view-source.ts';
+import type { FaultSettingsView, LivenessView } from '../view-source.ts';
 
 /** Which directions of a link the fault injector has cut. */
 export type CutState = 'none' | 'out' | 'in' | 'both';
@@ -35,9 +35,16 @@ export function linkLabel(link: LinkStatus, cut: CutState): StatusLabel {
   return LINK_LABELS[link];
 }
 
-/** The API reports alive or not; "not alive" covers both suspected and dead members. */
-export function livenessLabel(alive: boolean): StatusLabel {
-  return alive ? { symbol: '♥', text: 'alive', tone: 'good' } : { symbol: '†', text: 'not alive', tone: 'bad' };
+const LIVENESS_LABELS: Record<LivenessView, StatusLabel> = {
+  alive: { symbol: '♥', text: 'alive', tone: 'good' },
+  // Suspected may still come back (a slow or partitioned member); dead will not.
+  suspected: { symbol: '?', text: 'suspected', tone: 'warn' },
+  dead: { symbol: '†', text: 'dead', tone: 'bad' },
+  unknown: { symbol: '·', text: 'not in membership', tone: 'quiet' },
+};
+
+export function livenessLabel(liveness: LivenessView): StatusLabel {
+  return LIVENESS_LABELS[liveness];
 }
 
 /** Vector clock entries in a stable order (by node id), so a clock reads the same on every render. */
