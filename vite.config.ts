@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { nodePolyfills } from 'vite-plugin-node-polyfills';
@@ -34,8 +35,10 @@ export default defineConfig(({ mode }) => {
     worker: { format: 'es' as const },
     test: {
       root: repoRoot,
-      include: ['core/**/*.test.ts', 'signaling/**/*.test.ts', 'app/**/*.test.ts'],
+      include: ['core/**/*.test.ts', 'signaling/**/*.test.ts', 'app/**/*.test.ts', 'testing/**/*.test.ts'],
       environment: 'node',
+      // Vitest leaves one core free by default; on a 2-core machine that runs files one at a time.
+      maxWorkers: availableParallelism(),
     },
   };
 });
