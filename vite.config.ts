@@ -39,6 +39,8 @@ export default defineConfig(({ mode }) => {
       environment: 'node',
       // Vitest leaves one core free by default; on a 2-core machine that runs files one at a time.
       maxWorkers: availableParallelism(),
+      // A hang guard, not a speed budget: fuzz tests run for seconds on a busy 2-core machine.
+      testTimeout: 60_000,
     },
   };
 });
