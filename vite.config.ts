@@ -39,6 +39,11 @@ export default defineConfig(({ mode }) => {
       environment: 'node',
       // Vitest leaves one core free by default; on a 2-core machine that runs files one at a time.
       maxWorkers: availableParallelism(),
+      // Worker threads without per-file isolation: measured on this 2-core machine the suite
+      // takes 36 s this way against 61 s with isolated forks, and issue 2 budgets 60 s. Our test
+      // files keep no global state (clocks and randomness are injected), so sharing is safe.
+      pool: 'threads',
+      isolate: false,
       // A hang guard, not a speed budget: fuzz tests run for seconds on a busy 2-core machine.
       testTimeout: 60_000,
     },
