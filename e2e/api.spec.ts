@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts';
+import { expect, test } from 'tabmesh/testing';
 
 test('window.tabmesh refuses invalid arguments with clear errors and changes nothing', async ({ mesh }) => {
   const room = await mesh(2, { browsers: 2 });

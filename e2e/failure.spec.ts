@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts';
+import { expect, test } from 'tabmesh/testing';
 
 const detector = { heartbeatMs: 200, suspectMs: 1000, deadMs: 2000 };
 

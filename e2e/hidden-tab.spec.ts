@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, test } from 'tabmesh/testing';
 
 /**
  * Headless pages are never hidden, so this stands in for a hidden tab the way Chromium throttles

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts';
+import { expect, test } from 'tabmesh/testing';
 
 test('five nodes over three browsers replicate, split 2|3, and converge after heal', async ({ mesh }) => {
   const room = await mesh(5, { browsers: 3 });

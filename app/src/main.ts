@@ -13,6 +13,10 @@ try {
   const api = createTabmeshApi(bn);
   // Read-only: a test or script replacing it by accident would silently talk to nothing.
   Object.defineProperty(window, 'tabmesh', { value: api, enumerable: true });
+  // Not part of the public API: the e2e kit (testing/) attaches these to a failed test's report.
+  Object.defineProperty(window, '__tabmeshDebug', {
+    value: { journal: () => bn.node.journal?.events() ?? [], errors: () => bn.node.errors.recent(), faults: (peer: string) => bn.node.faultsFor(peer) },
+  });
   // Leaving cleanly lets neighbours close their links now; they still learn of the death by failure detection.
   window.addEventListener('pagehide', () => bn.close());
   // A page restored from the back-forward cache had closed its node; start a fresh one.
