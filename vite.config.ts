@@ -31,6 +31,13 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
       emptyOutDir: true,
+      // The instructor view is a page of its own, so no instructor code reaches a student's tab.
+      rolldownOptions: {
+        input: {
+          main: fileURLToPath(new URL('./app/index.html', import.meta.url)),
+          teach: fileURLToPath(new URL('./app/teach.html', import.meta.url)),
+        },
+      },
     },
     worker: { format: 'es' as const },
     test: {

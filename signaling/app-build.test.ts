@@ -34,4 +34,16 @@ describe('staleBuildReason', () => {
     await at(join(root, 'vite.config.ts'), 3000);
     expect(await staleBuildReason(root, dist())).toBe('vite.config.ts changed since the last build');
   });
+
+  it('counts the shipped scenarios as sources, since the instructor view bundles them', async () => {
+    await mkdir(dist());
+    await writeFile(join(dist(), 'index.html'), '<html>');
+    await mkdir(join(root, 'scenarios'));
+    await writeFile(join(root, 'scenarios', 'split-brain.json'), '{}');
+    for (const file of ['app/index.html', 'app/src/views/Panel.svelte', 'scenarios/split-brain.json']) await at(join(root, file), 1000);
+    await at(join(dist(), 'index.html'), 2000);
+    expect(await staleBuildReason(root, dist())).toBeUndefined();
+    await at(join(root, 'scenarios', 'split-brain.json'), 3000);
+    expect(await staleBuildReason(root, dist())).toMatch(/split-brain\.json changed since the last build$/);
+  });
 });

@@ -16,8 +16,12 @@ export async function staleBuildReason(repoRoot: string, distDir: string): Promi
   if (built === undefined) return 'dist/index.html is missing';
   const config = await mtime(join(repoRoot, 'vite.config.ts'));
   if (config !== undefined && config > built) return 'vite.config.ts changed since the last build';
-  const newest = await newestUnder(join(repoRoot, 'app'), { left: MAX_FILES_SCANNED });
-  if (newest !== undefined && newest.mtime > built) return `${newest.path} changed since the last build`;
+  const budget = { left: MAX_FILES_SCANNED };
+  // scenarios/ holds the instructor view's shipped scenarios, bundled into the app.
+  for (const dir of ['app', 'scenarios']) {
+    const newest = await newestUnder(join(repoRoot, dir), budget);
+    if (newest !== undefined && newest.mtime > built) return `${newest.path} changed since the last build`;
+  }
   return undefined;
 }
 

@@ -21,6 +21,7 @@ beforeAll(async () => {
   await mkdir(join(appDir, 'assets'), { recursive: true });
   await mkdir(emptyDir);
   await writeFile(join(appDir, 'index.html'), '<!doctype html><title>tabmesh</title>');
+  await writeFile(join(appDir, 'teach.html'), '<!doctype html><title>tabmesh instructor</title>');
   await writeFile(join(appDir, 'assets', 'app-1234.js'), 'console.log("app")');
   await writeFile(join(appDir, 'assets', 'style.css'), 'body{}');
   await writeFile(join(parent, 'secret.txt'), 'outside the app directory');
@@ -50,12 +51,19 @@ function get(url: string, path: string, method = 'GET'): Promise<Reply> {
 describe('static files', () => {
   it('serves index.html at / and for extensionless paths, and assets with their content types', async () => {
     const { url } = await harness.start({ staticDir: appDir });
-    for (const path of ['/', '/teach', '/?room=x', '/teach/session/3?room=a']) {
+    for (const path of ['/', '/?room=x', '/teach/session/3?room=a', '/teacher']) {
       expect(await get(url, path), path).toEqual({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>tabmesh</title>' });
     }
     expect(await get(url, '/assets/app-1234.js')).toEqual({ status: 200, type: 'text/javascript; charset=utf-8', body: 'console.log("app")' });
     expect(await get(url, '/assets/style.css')).toMatchObject({ status: 200, type: 'text/css; charset=utf-8' });
     expect(await get(url, '/assets/style.css', 'HEAD')).toMatchObject({ status: 200, body: '' });
+  });
+
+  it('serves the instructor view, teach.html, at /teach only', async () => {
+    const { url } = await harness.start({ staticDir: appDir });
+    for (const path of ['/teach', '/teach?room=lab', '/teach/', '/teach.html']) {
+      expect(await get(url, path), path).toEqual({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>tabmesh instructor</title>' });
+    }
   });
 
   it('answers 404 for a missing asset rather than index.html', async () => {

@@ -4,9 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 /**
- * Serves the built app. Paths without an extension (`/`, `/teach`, `/?room=x`) get index.html,
- * since the app routes on the client; a missing asset is a 404 rather than index.html, so a
- * stale script tag fails loudly instead of parsing HTML as JavaScript.
+ * Serves the built app. `/teach` is the instructor view, a page of its own (teach.html), so no
+ * instructor code ever reaches a student's tab; every other path without an extension (`/`,
+ * `/?room=x`) gets index.html, since the app routes on the client. A missing asset is a 404
+ * rather than index.html, so a stale script tag fails loudly instead of parsing HTML as JavaScript.
  */
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -58,9 +59,9 @@ async function serve(root: string, req: IncomingMessage, res: ServerResponse): P
     const size = await fileSize(file);
     return size === undefined ? text(res, 404, 'not found') : sendFile(req, res, file, size);
   }
-  const index = join(root, 'index.html');
-  const size = await fileSize(index);
-  return size === undefined ? text(res, 503, NOT_BUILT_MESSAGE) : sendFile(req, res, index, size);
+  const page = join(root, pathname === '/teach' || pathname === '/teach/' ? 'teach.html' : 'index.html');
+  const size = await fileSize(page);
+  return size === undefined ? text(res, 503, NOT_BUILT_MESSAGE) : sendFile(req, res, page, size);
 }
 
 /** The decoded path, or undefined if it is malformed or smuggles a NUL or backslash. */

@@ -122,6 +122,21 @@ describe('createSignalingClient', () => {
     expect(signals).toEqual([{ from: 'b', data: { type: 'answer', sdp: 'v=0' } }]);
   });
 
+  it('hands instructor commands on, and sends reports only while joined', () => {
+    const { client, latest, seen } = setup();
+    const commands = seen('control');
+    latest().open();
+    expect(client.report({ name: 'Ada' })).toBe(false);
+    client.join(request);
+    latest().deliver(joinedFrame);
+    latest().deliver({ type: 'control', command: { op: 'heal' }, seq: 4 });
+    latest().deliver({ type: 'control', command: 'heal', seq: 5 });
+    expect(commands).toEqual([{ command: { op: 'heal' }, seq: 4 }]);
+    expect(client.stats().malformed).toBe(1);
+    expect(client.report({ name: 'Ada' })).toBe(true);
+    expect(latest().sent.at(-1)).toEqual({ type: 'report', data: { name: 'Ada' } });
+  });
+
   it('counts and ignores malformed frames without losing good ones', () => {
     const { client, latest, seen } = setup();
     const joins = seen('member-joined');

@@ -10,6 +10,8 @@ export interface SignalingEvents {
   'member-left': { readonly id: string; readonly reason: string };
   signal: { readonly from: string; readonly data: unknown };
   error: { readonly code: string; readonly reason: string };
+  /** An instructor's command, as relayed by the server; `seq` numbers the room's commands. */
+  control: { readonly command: Readonly<Record<string, unknown>>; readonly seq: number };
   /** The socket went away; unless close() was called, a reconnect (and re-join) follows. */
   closed: { readonly code: number; readonly reason: string; readonly reconnecting: boolean };
 }
@@ -32,6 +34,8 @@ export interface SignalingClient {
   join(request: JoinRequest): void;
   /** Relays data to one member; false if not currently joined. */
   signal(to: string, data: unknown): boolean;
+  /** Sends this node's overview to the room's instructors; false if not currently joined. */
+  report(data: Readonly<Record<string, unknown>>): boolean;
   leave(): void;
   /** Closes for good: no reconnect. Safe to call more than once. */
   close(): void;
@@ -66,6 +70,7 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
     'member-left': new Listeners(),
     signal: new Listeners(),
     error: new Listeners(),
+    control: new Listeners(),
     closed: new Listeners(),
   };
   let state: SignalingClient['state'] = 'connecting';
@@ -170,6 +175,9 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
         }
         listeners.error.emit({ code: frame.code, reason: frame.reason });
         break;
+      case 'control':
+        listeners.control.emit({ command: frame.command, seq: frame.seq });
+        break;
       case 'pong':
         break;
     }
@@ -214,6 +222,9 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
     },
     signal(to, data) {
       return joined && send({ type: 'signal', to, data });
+    },
+    report(data) {
+      return joined && send({ type: 'report', data });
     },
     leave() {
       if (!request) return;

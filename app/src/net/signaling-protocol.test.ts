@@ -21,6 +21,7 @@ describe('parseServerFrame', () => {
     expect(parse({ type: 'signal', from: 'b', data: { type: 'offer', sdp: 'v=0' } })).toMatchObject({ ok: true, frame: { from: 'b' } });
     expect(parse({ type: 'error', code: 'room-full', reason: 'the room is full' })).toMatchObject({ ok: true });
     expect(parse({ type: 'pong' })).toEqual({ ok: true, frame: { type: 'pong' } });
+    expect(parse({ type: 'control', command: { op: 'crash' }, seq: 1 })).toEqual({ ok: true, frame: { type: 'control', command: { op: 'crash' }, seq: 1 } });
   });
 
   it('drops fields the protocol does not have', () => {
@@ -42,6 +43,8 @@ describe('parseServerFrame', () => {
     ['a member-left without reason', JSON.stringify({ type: 'member-left', id: 'a' })],
     ['a signal without data', JSON.stringify({ type: 'signal', from: 'a' })],
     ['an error without code', JSON.stringify({ type: 'error', reason: 'x' })],
+    ['a control frame whose command is not an object', JSON.stringify({ type: 'control', command: ['crash'], seq: 1 })],
+    ['a control frame with a seq of 0', JSON.stringify({ type: 'control', command: { op: 'crash' }, seq: 0 })],
     ['an oversized frame', JSON.stringify({ type: 'signal', from: 'a', data: 'x'.repeat(MAX_FRAME_CHARS) })],
   ])('rejects %s', (_, raw) => {
     const res = parseServerFrame(raw);

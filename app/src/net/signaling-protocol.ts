@@ -21,23 +21,27 @@ export type ServerFrame =
   | { readonly type: 'member-left'; readonly id: string; readonly reason: string }
   | { readonly type: 'signal'; readonly from: string; readonly data: unknown }
   | { readonly type: 'error'; readonly code: string; readonly reason: string }
+  /** An instructor's command (signaling/PROTOCOL.md); its fields are checked by runtime/control-commands.ts. */
+  | { readonly type: 'control'; readonly command: Readonly<Record<string, unknown>>; readonly seq: number }
   | { readonly type: 'pong' };
 
 export type ClientFrame =
   | ({ readonly type: 'join' } & JoinRequest)
   | { readonly type: 'signal'; readonly to: string; readonly data: unknown }
   | { readonly type: 'leave' }
+  | { readonly type: 'report'; readonly data: unknown }
   | { readonly type: 'ping' };
 
 export const MAX_FRAME_CHARS = 1024 * 1024;
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 4096;
+export const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
+export const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 4096;
+export const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-function parseMember(v: unknown): Member | null {
+export function parseMember(v: unknown): Member | null {
   if (!isRecord(v) || !isId(v.id) || !isText(v.name)) return null;
   return { id: v.id, name: v.name };
 }
@@ -57,7 +61,7 @@ function parseIceServer(v: unknown): RTCIceServer | null {
 }
 
 /** Every element parsed, or null if any one is bad. */
-function parseAll<T>(v: unknown, parse: (item: unknown) => T | null): T[] | null {
+export function parseAll<T>(v: unknown, parse: (item: unknown) => T | null): T[] | null {
   if (!Array.isArray(v)) return null;
   const out: T[] = [];
   for (const item of v) {
@@ -70,6 +74,11 @@ function parseAll<T>(v: unknown, parse: (item: unknown) => T | null): T[] | null
 
 /** A server frame, or why it is not one. */
 export function parseServerFrame(raw: unknown): { ok: true; frame: ServerFrame } | { ok: false; reason: string } {
+  return parseFrameWith(raw, toFrame);
+}
+
+/** Parses a text frame with `toFrame`; shared with the instructor's client, which knows other frames. */
+export function parseFrameWith<F>(raw: unknown, toFrame: (v: Fields) => F | null): { ok: true; frame: F } | { ok: false; reason: string } {
   if (typeof raw !== 'string') return { ok: false, reason: 'binary frame' };
   if (raw.length > MAX_FRAME_CHARS) return { ok: false, reason: `frame of ${raw.length} characters` };
   let v: unknown;
@@ -102,6 +111,8 @@ function toFrame(v: Fields): ServerFrame | null {
       return isId(v.from) && v.data !== undefined ? { type: 'signal', from: v.from, data: v.data } : null;
     case 'error':
       return isText(v.code) && isText(v.reason) ? { type: 'error', code: v.code, reason: v.reason } : null;
+    case 'control':
+      return isRecord(v.command) && isSeq(v.seq) ? { type: 'control', command: v.command, seq: v.seq } : null;
     case 'pong':
       return { type: 'pong' };
     default:

@@ -24,7 +24,11 @@ interface Pending {
 }
 
 export function createWorkerScheduler(): WorkerScheduler {
-  const now = (): number => performance.now();
+  // Wall-clock milliseconds, still monotonic (a fixed origin plus performance.now()): every tab
+  // of a machine then stamps its journal on one time line, so traces shared between tabs (the
+  // space-time diagram) line up; performance.now() alone counts from each tab's own start.
+  const origin = performance.timeOrigin;
+  const now = (): number => origin + performance.now();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let worker: Worker | null = null;

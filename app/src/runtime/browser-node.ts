@@ -1,16 +1,20 @@
 import * as Y from 'yjs';
 import { createAwarenessSync, type AwarenessSync } from '../../../core/awareness-sync.ts';
 import { createChat, type Chat } from '../../../core/chat.ts';
+import { createJournal } from '../../../core/journal.ts';
 import { createKv, type Kv } from '../../../core/kv.ts';
 import { Listeners, type Unsubscribe } from '../../../core/link.ts';
 import { DEFAULT_MEMBERSHIP } from '../../../core/membership.ts';
-import { TabmeshNode } from '../../../core/node.ts';
+import { DEFAULT_NODE, TabmeshNode } from '../../../core/node.ts';
 import { createRng } from '../../../core/rng.ts';
 import { every } from '../../../core/scheduler.ts';
+import { createTraceShare, type TraceShare } from '../../../core/trace-share.ts';
 import { createYjsSync, type YjsSync } from '../../../core/yjs-sync.ts';
 import { createPeerLink } from '../net/peer-link.ts';
 import { createWorkerScheduler, type WorkerScheduler } from '../net/worker-scheduler.ts';
 import { presenceColour } from './colour.ts';
+import { createControlPlane, type ControlPlane } from './control-plane.ts';
+import { buildReport } from './control-report.ts';
 import { randomNodeId, randomSeed } from './ids.ts';
 import { createLinkStatsBook, type LinkStatsBook } from './link-stats.ts';
 import { createMeshManager, type MeshManager } from './mesh-manager.ts';
@@ -34,9 +38,13 @@ export interface BrowserNode {
   readonly yjs: YjsSync;
   /** Presence (name, colour, text cursor) of everyone in the room, over ephemeral broadcasts. */
   readonly awareness: AwarenessSync;
+  /** "Share my trace": this node's journal summaries out, other nodes' in (off until switched on). */
+  readonly traceShare: TraceShare;
   readonly mesh: MeshManager;
   readonly signaling: RoomSignaling;
   readonly linkStats: LinkStatsBook;
+  /** The instructor's commands to this node, and its reports back (classroom mode). */
+  readonly control: ControlPlane;
   readonly scheduler: WorkerScheduler;
   /** Fires after anything a view shows may have changed, except counters (poll those). */
   onChange(listener: () => void): Unsubscribe;
@@ -52,10 +60,13 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
   const scheduler = createWorkerScheduler();
   const id = randomNodeId();
   const name = params.name ?? friendlyName(rng);
+  // Created here rather than by the node, so trace sharing holds a journal that is never null.
+  const journal = createJournal(DEFAULT_NODE.journalLimit);
   const node = new TabmeshNode({
     id,
     name,
     scheduler,
+    journal,
     rng: rng.fork(),
     config: {
       heartbeatMs: params.heartbeatMs,
@@ -68,6 +79,7 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
   const doc = new Y.Doc();
   const yjs = createYjsSync({ self: id, doc, dissemination: node.gossip, neighbours: node.neighbours, onError });
   const awareness = createAwarenessSync({ self: id, doc, dissemination: node.gossip, scheduler, onError, presence: { name, colour: presenceColour(id) } });
+  const traceShare = createTraceShare({ self: id, journal, dissemination: node.gossip, scheduler, onError });
   const linkStats = createLinkStatsBook();
 
   // The mesh and signaling refer to each other (signals in, signals out); this breaks the cycle.
@@ -99,16 +111,66 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
   });
   relay.mesh = mesh;
 
+  const knownPeers = (): string[] => {
+    const ids = new Set(signaling.members().keys());
+    for (const m of node.membership.members()) ids.add(m.id);
+    for (const { peer } of node.allLinks()) ids.add(peer);
+    ids.delete(id);
+    return [...ids].sort();
+  };
+  const control = createControlPlane({
+    scheduler,
+    onError,
+    target: {
+      self: id,
+      peers: knownPeers,
+      setFaults: (peer, patch, direction) => node.setFaults(peer, patch, direction),
+      healAll: () => node.heal(),
+      // A stopped node neither sends nor delivers, and its heartbeat stops rising, so the others
+      // suspect it and then declare it dead; its signaling seat stays, so a revive can reach it.
+      crash: () => node.stop(),
+      revive: () => node.start(),
+      setChatMode: (mode) => chat.setMode(mode),
+      report: () =>
+        buildReport({
+          self: id,
+          name,
+          crashed: control.crashed(),
+          partitioned: control.partitioned(),
+          mode: chat.mode(),
+          clock: node.clock(),
+          members: node.membership.members(),
+          openLinks: node.allLinks().filter(({ link }) => link.state === 'open').map(({ peer }) => peer),
+          cut: knownPeers().filter((peer) => {
+            const faults = node.faultsFor(peer);
+            return faults.out.cut || faults.in.cut;
+          }),
+          stats: linkStats.totals(),
+          commands: control.stats(),
+        }),
+      sendReport: (data) => signaling.client.report(data),
+    },
+  });
+
   const changed = new Listeners<[]>();
   const emit = (): void => changed.emit();
   const unsubscribe = [
     signaling.onChange(() => {
+      control.notePeers();
       mesh.replan();
       emit();
     }),
-    node.onLinksChange(emit),
+    node.onLinksChange(() => {
+      control.notePeers();
+      emit();
+    }),
     node.membership.onChange(() => {
+      control.notePeers();
       mesh.replan();
+      emit();
+    }),
+    signaling.client.on('control', ({ command, seq }) => {
+      control.handle(command, seq);
       emit();
     }),
     chat.onChange(emit),
@@ -129,18 +191,22 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
     kv,
     yjs,
     awareness,
+    traceShare,
     mesh,
     signaling,
     linkStats,
+    control,
     scheduler,
     onChange: (listener) => changed.add(listener),
     close() {
       if (closed) return;
       closed = true;
       for (const off of unsubscribe) off();
+      control.close();
       yjs.doc.off('update', emit);
       // Before the links close, so the departure (a null presence) can still go out.
       awareness.destroy();
+      traceShare.destroy();
       mesh.close();
       node.stop();
       yjs.destroy();
