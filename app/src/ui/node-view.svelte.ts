@@ -1,5 +1,5 @@
 import type { LinkStats, TabmeshApi } from '../api-types.ts';
-import type { FaultSettingsView, LivenessView, NodeViewSource } from '../view-source.ts';
+import type { FaultSettingsView, KvVersionView, LivenessView, NodeViewSource } from '../view-source.ts';
 import { attempt } from './attempt.ts';
 import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
 
@@ -68,9 +68,15 @@ export class NodeView {
   readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
   readonly kvKeys = $derived.by(() => this.#read(() => this.source.kvKeys()));
   readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
+  readonly members = $derived.by(() => this.#read(() => this.source.members()));
+  readonly presence = $derived.by(() => this.#read(() => this.source.presence()));
+  readonly syncedWith = $derived.by(() => this.#read(() => new Set(this.source.syncedWith())));
+  readonly sharing = $derived.by(() => this.#read(() => this.source.sharing()));
 
   /** Display names by node id, this node included, for clocks and chat senders. */
-  readonly names = $derived.by(() => new Map([[this.api.id, this.api.name], ...this.peers.map((p) => [p.id, p.name] as const)]));
+  readonly names = $derived.by(
+    () => new Map([...this.members.map((m) => [m.id, m.name] as const), ...this.peers.map((p) => [p.id, p.name] as const), [this.api.id, this.api.name]]),
+  );
 
   stats(peerId: string): LinkStats {
     return this.#stats[peerId] ?? NO_TRAFFIC;
@@ -86,5 +92,9 @@ export class NodeView {
 
   kvValues(key: string): string[] {
     return this.#read(() => this.api.kv.get(key));
+  }
+
+  kvVersions(key: string): KvVersionView[] {
+    return this.#read(() => this.source.kvVersions(key));
   }
 }

@@ -1,0 +1,91 @@
+import { MESSAGE_KINDS, type MessageKind } from '../../../core/envelope.ts';
+import { buildSpaceTime } from '../trace/space-time-model.ts';
+import { browserFrameEnv, frameThrottle } from '../ui/frame-throttle.ts';
+import type { NodeView } from '../ui/node-view.svelte.ts';
+import type { TraceView } from '../view-source.ts';
+import { EventFocus } from './event-focus.svelte.ts';
+import { selectTrace } from './trace-select.ts';
+
+export const DIAGRAM_WINDOWS: readonly { readonly ms: number; readonly label: string }[] = [
+  { ms: 5_000, label: 'last 5 s' },
+  { ms: 10_000, label: 'last 10 s' },
+  { ms: 30_000, label: 'last 30 s' },
+  { ms: 60_000, label: 'last minute' },
+  { ms: 300_000, label: 'last 5 minutes' },
+];
+export const DIAGRAM_KINDS: readonly MessageKind[] = MESSAGE_KINDS;
+/** Heartbeats, presence and trace summaries flood the picture; they are a click away. */
+const DEFAULT_KINDS: readonly MessageKind[] = ['gossip', 'chat', 'kv', 'yjs'];
+/** The most events drawn at once, whatever the room's size: what keeps twelve tabs responsive. */
+export const MAX_DIAGRAM_EVENTS = 400;
+/** Four redraws a second: arrows are followed by eye, and each redraw touches every element. */
+const REFRESH_MS = 250;
+const FRAME_FALLBACK_MS = 500;
+
+/**
+ * The live space-time diagram's state: window, kinds, pause, focus. Redraws follow the journal
+ * (throttled) while connected, that is while the diagram is on screen.
+ */
+export class DiagramState {
+  readonly #view: NodeView;
+  readonly focus = new EventFocus();
+  #tick = $state(0);
+  windowMs = $state(10_000);
+  kinds = $state.raw<ReadonlySet<MessageKind>>(new Set(DEFAULT_KINDS));
+  /** The trace and time as they were when paused; null while live. */
+  #frozen = $state.raw<{ readonly trace: TraceView; readonly now: number } | null>(null);
+
+  constructor(view: NodeView) {
+    this.#view = view;
+  }
+
+  connect(): () => void {
+    const throttle = frameThrottle(() => this.#tick++, REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv());
+    const unsubscribe = this.#view.source.subscribeTrace(() => throttle.trigger());
+    return () => {
+      unsubscribe();
+      throttle.cancel();
+    };
+  }
+
+  get paused(): boolean {
+    return this.#frozen !== null;
+  }
+
+  togglePause(): void {
+    if (this.#frozen) {
+      this.#frozen = null;
+      return;
+    }
+    const { local, remote } = this.#view.source.trace();
+    // The local journal array grows in place; a paused picture needs its own copy.
+    this.#frozen = { trace: { local: local.slice(), remote }, now: this.#view.source.now() };
+  }
+
+  setKind(kind: MessageKind, on: boolean): void {
+    const next = new Set(this.kinds);
+    if (on) next.add(kind);
+    else next.delete(kind);
+    this.kinds = next;
+  }
+
+  readonly #input = $derived.by(() => {
+    void this.#tick;
+    return this.#frozen ?? { trace: this.#view.source.trace(), now: this.#view.source.now() };
+  });
+
+  readonly selection = $derived.by(() => {
+    const { trace, now } = this.#input;
+    const from = now - this.windowMs;
+    return { ...selectTrace(trace, { from, to: now, kinds: this.kinds, max: MAX_DIAGRAM_EVENTS }), from, to: now };
+  });
+
+  /** This node's lane first, then every member by id, so lanes keep their places as events come and go. */
+  readonly lanes = $derived.by(() => {
+    const self = this.#view.api.id;
+    return [self, ...this.#view.members.map((m) => m.id).filter((id) => id !== self)];
+  });
+
+  readonly model = $derived(buildSpaceTime(this.selection.events, { lanes: this.lanes }));
+  readonly cone = $derived(this.focus.cone(this.model));
+}
