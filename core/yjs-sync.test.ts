@@ -167,6 +167,20 @@ describe('yjs-sync neighbour sync', () => {
     net.deliverAll();
     expect(texts(peers)).toEqual(['world!', 'world!']);
   });
+
+  it('resync with one named peer repairs that link only', () => {
+    const { net, peers } = setup(['a', 'b', 'c'], createRng(10));
+    const [a, b, c] = peers as [Peer, Peer, Peer];
+    net.link('a', 'b');
+    net.link('a', 'c');
+    net.settings.drop = 1;
+    a.sync.text().insert(0, 'lost twice');
+    net.deliverAll();
+    net.settings.drop = 0;
+    a.sync.resync('c');
+    net.deliverAll();
+    expect(texts([b, c])).toEqual(['', 'lost twice']);
+  });
 });
 
 describe('the Yjs state vector as a vector clock', () => {

@@ -46,8 +46,8 @@ export interface YjsSync {
   readonly doc: Y.Doc;
   /** The room's shared text. */
   text(): Y.Text;
-  /** Starts a step1/step2 exchange with every neighbour; the node calls it on a timer. */
-  resync(): void;
+  /** Starts a step1/step2 exchange with `peer`, or with every neighbour when none is named. */
+  resync(peer?: string): void;
   /**
    * Peers whose last known state vector equals ours, sorted. A peer's state vector is learnt
    * from its step1 messages (exact when sent) and raised by the updates it broadcasts (it holds
@@ -162,8 +162,8 @@ export function createYjsSync(options: YjsSyncOptions): YjsSync {
   return {
     doc,
     text: () => text,
-    resync() {
-      for (const peer of neighbours.list()) sendStep1(peer);
+    resync(peer) {
+      for (const p of peer === undefined ? neighbours.list() : [peer]) sendStep1(p);
     },
     syncedWith() {
       const ours = current();

@@ -8,7 +8,13 @@ export type LinkSignal =
   /** "Please offer me a connection": from the larger id to the smaller one. */
   | { readonly t: 'request' }
   /** A simple-peer signal (offer, answer, candidate) of connection attempt `conn`. */
-  | { readonly t: 'signal'; readonly conn: string; readonly signal: unknown };
+  | { readonly t: 'signal'; readonly conn: string; readonly signal: unknown }
+  /**
+   * "I am full": the answer to a request (no conn) or to the offer of attempt `conn`. Without it
+   * the asking side holds a connecting link until its connect timeout (10 s) before it tries
+   * another member, which is most of what a large room's formation time used to be.
+   */
+  | { readonly t: 'refuse'; readonly conn: string | null };
 
 const CONN_PATTERN = /^[a-z0-9]{1,16}$/;
 
@@ -17,6 +23,7 @@ export function parseLinkSignal(data: unknown): LinkSignal | null {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   const { t, conn, signal } = data as Record<string, unknown>;
   if (t === 'request') return { t };
+  if (t === 'refuse' && (conn === null || (typeof conn === 'string' && CONN_PATTERN.test(conn)))) return { t, conn };
   if (t === 'signal' && typeof conn === 'string' && CONN_PATTERN.test(conn) && signal !== undefined) return { t, conn, signal };
   return null;
 }

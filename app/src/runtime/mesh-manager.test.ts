@@ -175,15 +175,41 @@ describe('createMeshManager', () => {
     }
   });
 
+  it('answers a request it cannot admit with a refusal, so the asker tries elsewhere at once', () => {
+    const net = new Net();
+    // 'a' offers for every pair but wants one link, so admits three; the six others want all.
+    net.add('a', 1);
+    const others = ['b', 'c', 'd', 'e', 'f', 'g'];
+    for (const id of others) net.add(id, 7);
+    // Far below the 10 s connect timeout (without refusals the turned-away askers would still be
+    // connecting), and before the periodic plan at 1 s asks 'a' again.
+    net.scheduler.runFor(900);
+    const a = net.managers.get('a');
+    expect(a?.stats().refused).toBeGreaterThanOrEqual(3);
+    expect(net.openLinks('a').length).toBe(1 + ACCEPT_SLACK);
+    const statuses = others.map((id) => net.managers.get(id)?.status('a'));
+    expect(statuses.filter((s) => s === 'connecting')).toEqual([]);
+    expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - (1 + ACCEPT_SLACK));
+    for (const id of others) expect(net.openLinks(id)).toEqual(expect.arrayContaining(others.filter((x) => x !== id)));
+    expect(net.errors).toEqual([]);
+  });
+
   it('ignores signals of abandoned attempts and reports malformed or misdirected ones', () => {
     const net = new Net();
     const a = net.add('a');
     net.add('b');
     a.receive('b', { t: 'signal', conn: 'old1', signal: { type: 'answer', sdp: 'x' } });
     expect(a.stats().stale).toBe(1);
+    a.receive('b', { t: 'refuse', conn: 'old1' });
+    expect(a.stats().stale).toBe(2);
     a.receive('b', 'not a signal');
     net.managers.get('b')?.receive('a', { t: 'request' });
-    expect(net.errors).toEqual([expect.stringContaining('a mesh:malformed'), expect.stringContaining('b mesh:unexpected-request')]);
+    a.receive('b', { t: 'refuse', conn: 'NOT A CONN ID' });
+    expect(net.errors).toEqual([
+      expect.stringContaining('a mesh:malformed'),
+      expect.stringContaining('b mesh:unexpected-request'),
+      expect.stringContaining('a mesh:malformed'),
+    ]);
   });
 
   it('closes every link on close, and plans nothing afterwards', () => {

@@ -145,10 +145,27 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
     // Our own offer is on its way (the two requests crossed): a second one would only replace it.
     if (current && current.link.state === 'connecting' && !current.heard) return;
     if (!shouldAccept(infos(), degree, from)) {
-      refused++;
+      refuse(from, null);
       return;
     }
     open(from, true, newConnectionId());
+  }
+
+  function refuse(peer: string, conn: string | null): void {
+    refused++;
+    o.signaling.signal(peer, { t: 'refuse', conn });
+  }
+
+  /** The peer is full: give up this attempt now, back off from that peer, and plan another. */
+  function onRefused(from: string, conn: string | null): void {
+    const current = attempts.get(from);
+    if (!current || current.link.state !== 'connecting' || current.conn !== conn) {
+      stale++;
+      return;
+    }
+    backoff.set(from, recordFailure(backoff.get(from), scheduler.now(), rng));
+    retire(from, 'the peer has all the links it admits');
+    replan();
   }
 
   function receive(from: string, data: unknown): void {
@@ -156,6 +173,7 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
     const msg = parseLinkSignal(data);
     if (!msg) return o.onError('mesh', 'malformed', `${from} relayed something that is not a link signal`);
     if (msg.t === 'request') return onRequest(from);
+    if (msg.t === 'refuse') return onRefused(from, msg.conn);
     const current = attempts.get(from);
     if (isInitiator(self, from)) {
       // We made the offer: only answers and candidates of our current attempt count.
@@ -174,7 +192,7 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
       return;
     }
     if (!shouldAccept(infos(), degree, from)) {
-      refused++;
+      refuse(from, msg.conn);
       return;
     }
     feed(from, open(from, false, msg.conn), msg.signal);
