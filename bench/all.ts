@@ -8,17 +8,22 @@ import { fileURLToPath } from 'node:url';
  * run. A target marked FAIL in bench/RESULTS.md is a result, not a failure: the suite goes on,
  * so every section is refreshed.
  */
-const PARTS = [
+const PARTS: readonly { name: string; file: string; timeoutMinutes?: number }[] = [
   { name: 'gossip', file: 'gossip.ts' },
   { name: 'exercise', file: 'broadcast-exercise.ts' },
   { name: 'yjs', file: 'yjs-edits.ts' },
   { name: 'signaling', file: 'signaling-capacity.ts' },
   { name: 'bundle', file: 'bundle-size.ts' },
-] as const;
-/** Far above any part's run time (the slowest takes about three minutes); only a hang reaches it. */
-const PART_TIMEOUT_MS = 10 * 60_000;
+  // Real tabs in headless Chromium; each bounds its own steps, these only catch a hang.
+  { name: 'mesh', file: 'browser/mesh-formation.ts', timeoutMinutes: 40 },
+  { name: 'edits', file: 'browser/edit-latency.ts', timeoutMinutes: 40 },
+  { name: 'loss', file: 'browser/edits-under-loss.ts', timeoutMinutes: 15 },
+  { name: 'idle', file: 'browser/idle-cost.ts', timeoutMinutes: 15 },
+];
+/** Far above the simulator parts' run times (the slowest takes about three minutes); only a hang reaches it. */
+const PART_TIMEOUT_MINUTES = 10;
 
-function run(file: string): Promise<number> {
+function run(file: string, timeoutMinutes: number): Promise<number> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', path], { stdio: 'inherit' });
   const stop = (): void => void child.kill('SIGTERM');
@@ -27,8 +32,8 @@ function run(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${file} did not finish within ${PART_TIMEOUT_MS / 60_000} minutes`));
-    }, PART_TIMEOUT_MS);
+      reject(new Error(`${file} did not finish within ${timeoutMinutes} minutes`));
+    }, timeoutMinutes * 60_000);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
@@ -43,7 +48,7 @@ async function main(): Promise<number> {
   for (const part of PARTS) {
     console.error(`\n== bench:${part.name} (bench/${part.file})`);
     const started = performance.now();
-    const code = await run(part.file);
+    const code = await run(part.file, part.timeoutMinutes ?? PART_TIMEOUT_MINUTES);
     console.error(`== bench:${part.name} exited ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (code !== 0) {
       console.error(`bench: stopping, bench:${part.name} failed`);

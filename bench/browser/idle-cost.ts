@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { table, writeSection } from '../results-file.ts';
+import { profileSelfTime, type ProfileEntry } from './cpu-profile.ts';
+import { measureIdle, type IdleResult } from './idle-sample.ts';
+import { openLab } from './lab.ts';
+import { isOverridden, loadNow, parseOverrides, printMeasurement, runLine, startRun, verdict } from './report.ts';
+import { TABS_PER_BROWSER } from './room.ts';
+import { createResolver } from './source-map.ts';
+import { median } from './stats.ts';
+import { traceTab, type TraceSummary } from './trace-summary.ts';
+
+/**
+ * `npm run bench:idle`: what an idle tab costs once its links are up. 9 tabs in a room, so with
+ * degree 8 every tabmesh tab holds 8 open links (and every y-webrtc tab 8 connections, measured
+ * the same way for reference). When tabmesh misses its budget, one of its tabs is traced and
+ * profiled right after the window, and the section says where the time goes. One JSON object
+ * per system (and per profile) on stdout.
+ */
+const N = 9;
+const DEGREE = 8;
+const IDLE_MS = 30_000;
+const SETTLE_MS = 5000;
+const PROFILE_MS = 10_000;
+const FORM_TIMEOUT_MS = 60_000;
+const TARGET_PERCENT = 1;
+const TOP_ENTRIES = 12;
+
+interface Diagnosis {
+  readonly trace: TraceSummary;
+  readonly profile: readonly ProfileEntry[];
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+const p2 = (x: number): string => x.toFixed(2);
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+const processName = (type: string): string => type.replace(/\.mojom\.\w+$/, '');
+
+function diagnosisText(d: Diagnosis): string {
+  const share = (ms: number): string => ((100 * ms) / d.trace.windowMs).toFixed(2);
+  const js = d.profile.filter((e) => !e.where.startsWith('(')).slice(0, TOP_ENTRIES);
+  const states = d.profile.filter((e) => e.where.startsWith('('));
+  return `
+**Where the time goes.** The target was missed, so tab 0 of the tabmesh room was traced for ${d.trace.windowMs / 1000} s right after the window (Chromium trace, categories devtools.timeline, toplevel, v8), then profiled for ${PROFILE_MS / 1000} s (V8 sampling profiler over CDP, 250 µs). Trace figures are CPU time (thread time), so waiting for a core on a busy machine does not count; tracing itself adds some. Minified positions are mapped back to sources through the build's hidden source maps.
+
+Renderer threads (top-level task CPU):
+
+${table(['thread', 'CPU ms', '% of a core', 'tasks'], d.trace.threads.map((r) => [r.what, r.cpuMs.toFixed(1), share(r.cpuMs), r.count]))}
+
+Main thread, by activity (nested: rows overlap):
+
+${table(['activity', 'CPU ms', '% of a core', 'count'], d.trace.mainThread.map((r) => [r.what, r.cpuMs.toFixed(1), share(r.cpuMs), r.count]))}
+
+JavaScript self time (sampling profile; wall-clock samples, so the shares matter more than the milliseconds; ${states.map((s) => `${s.where} ${(s.ms / 1000).toFixed(2)} s`).join(', ')}):
+
+${table(['function (source)', 'self ms', `% of ${PROFILE_MS / 1000} s`], js.map((e) => [e.where, e.ms.toFixed(1), ((100 * e.ms) / PROFILE_MS).toFixed(2)]))}
+`;
+}
+
+function section(results: readonly IdleResult[], diagnosis: Diagnosis | undefined, windowMs: number, head: string): string {
+  const rows = results.map((r) => {
+    const side = Object.values(r.browserSidePercent).reduce((s, x) => s + x, 0);
+    return [
+      r.system,
+      r.formation.complete ? `${Math.min(...r.linksAtEnd)}–${Math.max(...r.linksAtEnd)}` : `incomplete (${r.formation.completeTabs}/${r.n})`,
+      p2(mean(r.rendererPercent)),
+      p2(median(r.rendererPercent)),
+      p2(Math.max(...r.rendererPercent)),
+      p2(mean(r.mainThreadPercent)),
+      p2(mean(r.scriptPercent)),
+      `${mean(r.layoutsPerSecond).toFixed(2)} / ${mean(r.styleRecalcsPerSecond).toFixed(2)}`,
+      mean(r.channelSendsPerSecond).toFixed(1),
+      mb(median(r.heapUsedBytes)),
+      `${p2(side / r.n)} (${Object.entries(r.browserSidePercent).map(([t, x]) => `${processName(t)} ${p2(x)}`).join(', ')})`,
+    ];
+  });
+  const tm = results.find((r) => r.system === 'tabmesh');
+  const yw = results.find((r) => r.system === 'y-webrtc');
+  const tmMean = tm === undefined ? Number.NaN : mean(tm.rendererPercent);
+  const kinds = tm === undefined ? '' : Object.entries(tm.sendsByKind).sort((a, b) => b[1] - a[1]).map(([k, x]) => `${k} ${x.toFixed(1)}`).join(', ');
+  return `## Idle cost of a tab with 8 open links in headless Chromium
+
+${head}
+
+**Setup.** ${N} tabs in a room (one context each, ${TABS_PER_BROWSER} per Chromium process), tabmesh with \`?degree=${DEGREE}\`, so each tab holds ${N - 1} open links; y-webrtc's page in the same shape for reference (${N - 1} connections each). Once formed, the bench's in-page watchers are stopped, CDP \`Performance.enable\` is sent to every tab, ${SETTLE_MS / 1000} s pass, then a ${windowMs / 1000} s window in which nothing drives the pages (no evaluate, no input; Playwright keeps headless pages visible and unthrottled, like a student's focused tab).
+
+**Measured.** Per tab, CDP \`Performance.getMetrics\` at both ends of the window: *ProcessTime* is the CPU time of the tab's renderer process (main thread, its timer worker, WebRTC and compositor threads: everything the tab runs), *ThreadTime* that of its main thread, *ScriptDuration* its JavaScript, all as % of one core; *LayoutCount* and *RecalcStyleCount* per second (the view re-rendering); *JSHeapUsedSize* at the end. Data-channel sends per second are counted in every tab of both systems by a wrapper on \`RTCDataChannel.prototype.send\` (bench/browser/channel-drop.ts, dropping nothing). Browser side: \`SystemInfo.getProcessInfo\` on each browser (browser-level CDP session), the non-renderer processes' CPU (browser process, network service, which carries every tab's UDP, GPU, …) over the same window, summed over the browsers and divided by the tabs; it includes Playwright's own idle CDP traffic, so it is shown beside the target, not in it.
+
+${table(['system', 'open links per tab', 'renderer % of a core, mean', 'median', 'max', 'main thread %', 'script %', 'layouts / style recalcs per s', 'data-channel sends per s', 'JS heap used, median MB', 'browser side per tab % (by process)'], rows)}
+
+${tm === undefined ? '' : `tabmesh messages sent per tab and second, by kind (its journal, read around the window): ${kinds}.`}
+
+- **Idle tab ≤ ${TARGET_PERCENT} % of one core** (tabmesh, renderer process, mean over the ${N} tabs): ${p2(tmMean)} % (max ${tm === undefined ? 'n/a' : p2(Math.max(...tm.rendererPercent))} %; y-webrtc ${yw === undefined ? 'n/a' : p2(mean(yw.rendererPercent))} %) → ${verdict(tmMean <= TARGET_PERCENT)}.
+${diagnosis === undefined ? '' : diagnosisText(diagnosis)}`;
+}
+
+async function main(): Promise<void> {
+  const o = parseOverrides(process.argv.slice(2));
+  const windowMs = (o.seconds ?? IDLE_MS / 1000) * 1000;
+  const loadBefore = loadNow();
+  const lab = await openLab(Math.ceil(N / TABS_PER_BROWSER));
+  try {
+    const info = startRun('npm run bench:idle', lab.chromium, loadBefore);
+    const resolve = createResolver(lab.appDir, fileURLToPath(new URL('../..', import.meta.url)));
+    const results: IdleResult[] = [];
+    let diagnosis: Diagnosis | undefined;
+    for (const system of ['tabmesh', 'y-webrtc'] as const) {
+      console.error(`idle: ${system}, ${N} tabs, ${windowMs / 1000} s window...`);
+      const { result, room } = await measureIdle(lab, system, { n: N, degree: DEGREE, formTimeoutMs: FORM_TIMEOUT_MS, settleMs: SETTLE_MS, windowMs });
+      try {
+        printMeasurement(result);
+        results.push(result);
+        const page = room.pages[0];
+        if (system === 'tabmesh' && mean(result.rendererPercent) > TARGET_PERCENT && page !== undefined) {
+          console.error(`idle: tabmesh tabs use ${p2(mean(result.rendererPercent))} % of a core; tracing and profiling tab 0...`);
+          diagnosis = { trace: await traceTab(page, PROFILE_MS, resolve), profile: await profileSelfTime(page, PROFILE_MS, resolve) };
+          printMeasurement({ part: 'idle-diagnosis', system, trace: diagnosis.trace, profile: diagnosis.profile.slice(0, 2 * TOP_ENTRIES) });
+        }
+      } finally {
+        await room.close();
+      }
+    }
+    const text = section(results, diagnosis, windowMs, runLine(info));
+    if (isOverridden(o)) console.error(`idle: shrunk run (arguments given); bench/RESULTS.md left as it was. The section would read:\n${text}`);
+    else writeSection('browser-idle', text);
+  } finally {
+    await lab.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:idle failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
