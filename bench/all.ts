@@ -19,6 +19,7 @@ const PARTS: readonly { name: string; file: string; timeoutMinutes?: number }[] 
   { name: 'edits', file: 'browser/edit-latency.ts', timeoutMinutes: 40 },
   { name: 'loss', file: 'browser/edits-under-loss.ts', timeoutMinutes: 15 },
   { name: 'idle', file: 'browser/idle-cost.ts', timeoutMinutes: 15 },
+  { name: 'page', file: 'page-responsiveness.ts', timeoutMinutes: 20 },
 ];
 /** Far above the simulator parts' run times (the slowest takes about three minutes); only a hang reaches it. */
 const PART_TIMEOUT_MINUTES = 10;
