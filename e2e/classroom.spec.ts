@@ -185,10 +185,12 @@ test('the instructor splits six students into groups with clicks, a late joiner 
   await test.step('crash one student from its row: the others declare it dead; revive brings it back', async () => {
     await teacher.getByTestId(`crash-${c.id}`).click();
     await expect(teacher.getByTestId(`member-status-${c.id}`)).toHaveText('crashed');
+    await expect(c.page.getByTestId('crashed-banner')).toContainText('The instructor crashed this node');
     for (const n of [a, d]) await expect.poll(() => n.sees(c), { message: `${n} should declare ${c} dead` }).toBe(false);
     await d.append('while-c-was-down;');
     await teacher.getByTestId(`revive-${c.id}`).click();
     await expect(teacher.getByTestId(`member-status-${c.id}`)).toHaveText('up');
+    await expect(c.page.getByTestId('crashed-banner')).toHaveCount(0);
     await room.waitFormed();
     await room.waitConverged();
   });

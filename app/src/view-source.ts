@@ -77,6 +77,8 @@ export interface NodeViewSource {
   signaling(): 'connecting' | 'joined' | 'disconnected' | 'refused';
   /** Why signaling refused us (wrong password, room full...), when it did. */
   signalingError(): string | null;
+  /** The instructor crashed this node (classroom mode): it neither sends nor delivers until revived. */
+  crashedByInstructor(): boolean;
   /** Opens a new tab on the same room (a new node). */
   openAnotherNode(): void;
   /** Every member membership knows, this node included, by id. */

@@ -41,6 +41,7 @@ export function createViewSource(bn: BrowserNode, api: TabmeshApi): NodeViewSour
     errors: () => bn.node.errors.totals(),
     signaling: () => bn.signaling.status(),
     signalingError: () => bn.signaling.refusal(),
+    crashedByInstructor: () => bn.control.crashed(),
     openAnotherNode() {
       const url = `${location.origin}${location.pathname}${siblingSearch(location.search)}`;
       // noopener: the new tab is a separate node and must not share this page's globals.

@@ -65,6 +65,7 @@ export class NodeView {
   readonly text = $derived.by(() => this.#read(() => this.api.text.value()));
   readonly signaling = $derived.by(() => this.#read(() => this.source.signaling()));
   readonly signalingError = $derived.by(() => this.#read(() => this.source.signalingError()));
+  readonly crashed = $derived.by(() => this.#read(() => this.source.crashedByInstructor()));
   readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
   readonly kvKeys = $derived.by(() => this.#read(() => this.source.kvKeys()));
   readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
