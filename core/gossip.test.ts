@@ -26,6 +26,36 @@ describe('gossip', () => {
     expect(duplicates).toBeGreaterThan(0);
   });
 
+  it('relays leave out the neighbours the origin pushed to: a full mesh costs one message per node', () => {
+    const net = new SimNetwork({ seed: 5, nodes: 8, config: CONFIG });
+    const got = collect(net);
+    // Heartbeats first, so every node knows every other node's links.
+    net.run(1000);
+    const sent = (): number => (net.journal?.events() ?? []).filter((e) => e.type === 'send' && e.kind === 'chat').length;
+    net.node('n03').gossip.broadcast('chat', new Uint8Array([1]));
+    net.run(200);
+    for (const [id, list] of got) expect(list, id).toEqual(['n03:1']);
+    expect(sent()).toBe(7);
+    const pruned = net.ids().reduce((n, id) => n + net.node(id).gossip.stats.pruned, 0);
+    expect(pruned).toBe(7 * 6);
+  });
+
+  it('in a partial mesh no relay sends a broadcast to a neighbour of its origin, and all still arrives', () => {
+    const net = new SimNetwork({ seed: 13, nodes: 24, topology: { kind: 'regular', k: 6 }, config: CONFIG });
+    const got = collect(net);
+    net.run(1500);
+    const since = net.scheduler.now();
+    for (const id of net.ids()) net.node(id).gossip.broadcast('chat', new Uint8Array([1]));
+    net.run(3000);
+    for (const [id, list] of got) expect(list.length, id).toBe(24);
+    const sends = (net.journal?.events() ?? []).filter((e) => e.t >= since && e.type === 'send' && e.kind === 'chat');
+    const originOf = (msgId: string): string => msgId.slice(0, msgId.indexOf(':'));
+    const redundant = sends.filter((e) => e.node !== originOf(e.msgId) && net.neighboursOf(originOf(e.msgId)).includes(e.peer));
+    expect(redundant).toEqual([]);
+    // Relays still carry the broadcast to the nodes two hops out.
+    expect(sends.some((e) => e.node !== originOf(e.msgId))).toBe(true);
+  });
+
   it('push alone (no anti-entropy) stops at the hop limit', () => {
     const net = new SimNetwork({
       seed: 1,

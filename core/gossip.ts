@@ -8,7 +8,12 @@ import type { Broadcast, BroadcastKind, BroadcastOptions, Dissemination, ErrorSi
 /**
  * Dissemination over a partial mesh. Push: a node that receives a broadcast for the first time
  * delivers it and forwards it to `fanout` random neighbours (not the one it came from), up to
- * `maxHops`; duplicates are recognised by (origin, seq) and stop there. Pull: every
+ * `maxHops`; duplicates are recognised by (origin, seq) and stop there. The origin pushes to all
+ * its neighbours, so when the wire knows the origin's links (members share them in heartbeats)
+ * a relay leaves those out: in a full mesh nobody relays at all, and in a partial mesh the
+ * fanout goes to nodes two hops from the origin instead of to ones that already have it. A
+ * neighbour the origin's push missed (a dropped message, a link newer than its last heartbeat)
+ * is caught by the pull. Pull: every
  * `antiEntropyMs` a node sends a digest (version vector plus gaps) to one random neighbour,
  * which returns what the sender lacks and asks for what it lacks itself. Push makes it fast,
  * pull makes it complete: after any partition heals, everyone catches up.
@@ -47,6 +52,8 @@ export interface GossipWire {
   neighbours(): string[];
   /** Sends one message to each of `peers` (one event for the clocks); returns how many took it. */
   send(peers: readonly string[], message: Pick<Envelope, 'id' | 'origin' | 'kind' | 'seq' | 'hops' | 'payload'>): number;
+  /** The links `node` last announced, or undefined when not known here. */
+  neighboursOf?(node: string): readonly string[] | undefined;
 }
 
 export interface GossipStats {
@@ -54,6 +61,8 @@ export interface GossipStats {
   delivered: number;
   duplicates: number;
   forwarded: number;
+  /** Relay targets left out because the origin's own push covered them. */
+  pruned: number;
   repaired: number;
   digests: number;
 }
@@ -68,7 +77,7 @@ export class Gossip implements Dissemination {
   private flushPending = false;
   private seq = 0;
   private ephemeralSeq = 0;
-  readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, repaired: 0, digests: 0 };
+  readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, pruned: 0, repaired: 0, digests: 0 };
 
   constructor(
     private readonly self: string,
@@ -187,7 +196,13 @@ export class Gossip implements Dissemination {
   }
 
   private push(m: Broadcast, hops: number, from: string | undefined, fanout: number): void {
-    const candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
+    const covered = m.origin !== this.self && this.config.originFanout === Infinity ? this.wire.neighboursOf?.(m.origin) : undefined;
+    let candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
+    if (covered !== undefined && covered.length > 0) {
+      const before = candidates.length;
+      candidates = candidates.filter((p) => !covered.includes(p));
+      this.stats.pruned += before - candidates.length;
+    }
     const targets = candidates.length <= fanout ? candidates : this.rng.shuffle(candidates).slice(0, fanout);
     if (this.config.batchMs <= 0) {
       this.stats.forwarded += this.wire.send(targets, { id: m.id, origin: m.origin, kind: m.kind, seq: m.seq, hops, payload: m.payload });

@@ -31,6 +31,39 @@ describe('membership', () => {
     for (const id of net.ids()) expect(net.node(id).membership.alive(), `node ${id}`).toEqual(net.ids());
   });
 
+  it('beats to a random few open links, always to members not alive here, and greets a new link at once', () => {
+    const net = new SimNetwork({ seed: 4, nodes: 9, config: { ...CONFIG, heartbeatFanout: 3 } });
+    net.run(2000);
+    const beatsFrom = (from: string, since: number) =>
+      (net.journal?.events() ?? []).filter((e) => e.type === 'send' && e.kind === 'heartbeat' && e.node === from && e.t > since);
+    const start = net.scheduler.now();
+    net.run(CONFIG.heartbeatMs * 20);
+    const sent = beatsFrom('n00', start);
+    // Twenty beats to 3 of 8 links each, spread over all 8 by the random choice.
+    expect(sent.length).toBe(60);
+    expect(new Set(sent.map((e) => e.peer)).size).toBe(8);
+    for (const id of net.ids()) expect(net.node(id).membership.alive(), id).toEqual(net.ids());
+
+    // A member that is suspected here hears every beat, so it can come back quickly.
+    net.isolate('n05');
+    net.run(CONFIG.membership.suspectAfterMs + CONFIG.heartbeatMs * 2);
+    expect(net.node('n00').membership.status('n05')).not.toBe('alive');
+    const cutAt = net.scheduler.now();
+    net.run(CONFIG.heartbeatMs * 4);
+    expect(beatsFrom('n00', cutAt).filter((e) => e.peer === 'n05').length).toBe(4);
+    net.heal();
+    net.run(CONFIG.heartbeatMs * 4);
+    expect(net.node('n00').membership.status('n05')).toBe('alive');
+
+    net.crash('n07');
+    net.run(CONFIG.membership.deadAfterMs + CONFIG.heartbeatMs);
+    const restartedAt = net.scheduler.now();
+    net.restart('n07');
+    net.run(CONFIG.heartbeatMs / 4);
+    const greeted = (net.journal?.events() ?? []).filter((e) => e.t >= restartedAt && e.type === 'send' && e.kind === 'heartbeat' && e.peer === 'n07');
+    expect(new Set(greeted.map((e) => e.node)).size).toBe(8);
+  });
+
   it('converges to the same alive set on every node after a partition heals', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const net = new SimNetwork({ seed, nodes: 16, topology: { kind: 'regular', k: 4 }, config: CONFIG });

@@ -74,6 +74,11 @@ export class Membership {
     me.heartbeat += 1;
     me.lastRise = this.now();
     me.links = links;
+    return this.entries(pickSubset);
+  }
+
+  /** The table as a heartbeat carries it, without advancing the counter (a greeting on a new link). */
+  entries(pickSubset: (ids: string[], n: number) => string[]): HeartbeatEntry[] {
     const gossipable = [...this.table.values()].filter((m) => m.status !== 'dead');
     const chosen =
       gossipable.length <= this.config.maxEntries
@@ -136,6 +141,11 @@ export class Membership {
   get(id: string): Member | undefined {
     const m = this.table.get(id);
     return m && { ...m };
+  }
+
+  /** The links `id` announced with its latest counter (no copy: called for every relayed message). */
+  linksOf(id: string): readonly string[] | undefined {
+    return this.table.get(id)?.links;
   }
 
   status(id: string): Liveness | undefined {

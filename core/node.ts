@@ -6,7 +6,7 @@ import { FaultyLink, type MessageMeta } from './faulty-link.ts';
 import { DEFAULT_GOSSIP, Gossip, type GossipConfig } from './gossip.ts';
 import { createJournal, type Journal } from './journal.ts';
 import type { Link, Unsubscribe } from './link.ts';
-import { decodeHeartbeat, DEFAULT_MEMBERSHIP, encodeHeartbeat, Membership, type MembershipConfig } from './membership.ts';
+import { decodeHeartbeat, DEFAULT_MEMBERSHIP, encodeHeartbeat, Membership, type HeartbeatEntry, type MembershipConfig } from './membership.ts';
 import type { Rng } from './rng.ts';
 import { every, type Scheduler } from './scheduler.ts';
 import type { Neighbours } from './transport.ts';
@@ -16,6 +16,13 @@ import { ErrorLog } from './error-log.ts';
 
 export interface NodeConfig {
   readonly heartbeatMs: number;
+  /**
+   * Open links a heartbeat goes to each beat, chosen at random (links to members not alive here,
+   * and links opened since the last beat, always get it). Counters travel across hops, so a
+   * member still hears of each neighbour several times per suspicion timeout, while a tab with 8
+   * links sends half the heartbeats (they were two thirds of an idle tab's messages, bench:idle).
+   */
+  readonly heartbeatFanout: number;
   readonly membership: MembershipConfig;
   readonly gossip: GossipConfig;
   readonly maxMessageBytes: number;
@@ -30,6 +37,7 @@ export interface NodeConfig {
 
 export const DEFAULT_NODE: NodeConfig = {
   heartbeatMs: 500,
+  heartbeatFanout: 4,
   membership: DEFAULT_MEMBERSHIP,
   gossip: DEFAULT_GOSSIP,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
@@ -105,7 +113,18 @@ export class TabmeshNode {
     this.clockState = new NodeClock(this.id);
     this.membership = new Membership(this.id, this.name, this.config.membership, () => this.scheduler.now());
     const onError = this.errors.sink;
-    this.gossip = new Gossip(this.id, { neighbours: () => this.liveNeighbours(), send: (peers, m) => this.sendEnvelope(peers, m) }, this.rng, this.scheduler, this.config.gossip, onError);
+    this.gossip = new Gossip(
+      this.id,
+      {
+        neighbours: () => this.liveNeighbours(),
+        send: (peers, m) => this.sendEnvelope(peers, m),
+        ...(this.config.shareTopology ? { neighboursOf: (node: string) => this.membership.linksOf(node) } : {}),
+      },
+      this.rng,
+      this.scheduler,
+      this.config.gossip,
+      onError,
+    );
     this.neighbours = {
       list: () => this.liveNeighbours(),
       send: (peer, kind, payload) => this.sendEnvelope([peer], { id: '', origin: this.id, kind, seq: 0, hops: 0, payload }) > 0,
@@ -163,6 +182,7 @@ export class TabmeshNode {
     this.links.set(peer, link);
     link.onMessage((bytes) => this.receive(link, bytes));
     link.onOpen(() => {
+      this.greet(peer);
       this.changedLinks();
       this.gossip.antiEntropy(peer);
       this.announceReachable(peer);
@@ -228,10 +248,25 @@ export class TabmeshNode {
 
   private beat(): void {
     const links = this.config.shareTopology ? this.liveNeighbours().sort() : [];
-    const entries = this.membership.beat((ids, n) => this.rng.shuffle(ids).slice(0, n), links);
-    const peers = [...this.links.keys()];
-    this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload: encodeHeartbeat(entries) });
+    const entries = this.membership.beat(this.pickSubset, links);
+    const open = [...this.links].filter(([, link]) => link.state === 'open').map(([peer]) => peer);
+    const always = open.filter((peer) => this.membership.status(peer) !== 'alive');
+    const rest = open.filter((peer) => this.membership.status(peer) === 'alive');
+    const room = Math.max(0, this.config.heartbeatFanout - always.length);
+    const chosen = rest.length <= room ? rest : this.rng.shuffle(rest).slice(0, room);
+    this.sendHeartbeat([...always, ...chosen], entries);
     this.membership.sweep();
+  }
+
+  /** A new link hears our table at once, without waiting to be picked by a beat. */
+  private greet(peer: string): void {
+    this.sendHeartbeat([peer], this.membership.entries(this.pickSubset));
+  }
+
+  private readonly pickSubset = (ids: string[], n: number): string[] => this.rng.shuffle(ids).slice(0, n);
+
+  private sendHeartbeat(peers: readonly string[], entries: readonly HeartbeatEntry[]): void {
+    if (peers.length > 0) this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload: encodeHeartbeat(entries) });
   }
 
   private liveNeighbours(): string[] {
