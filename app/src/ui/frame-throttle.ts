@@ -7,6 +7,11 @@
  * page one every ~700 ms; a hidden tab gets none), yet its DOM is what a test or a returning
  * user reads. So a timer `fallbackMs` after the frame was asked for runs the call anyway; in a
  * hidden tab the browser itself slows that timer to about once a second, which is cheap.
+ *
+ * The interval also stretches with what a run costs, so repainting never takes more than
+ * `maxBusyShare` of the main thread: on a laptop running twelve nodes a repaint is slow, and
+ * ten of them a second left the tab too busy to answer its own links promptly (bench:page,
+ * bench:edits). A fast machine still repaints every `minIntervalMs`.
  */
 export interface FrameThrottleEnv {
   now(): number;
@@ -17,8 +22,11 @@ export interface FrameThrottleEnv {
 }
 
 export interface FrameThrottle {
-  /** Asks for one call of the wrapped function soon; repeated asks before it runs are merged. */
-  trigger(): void;
+  /**
+   * Asks for one call of the wrapped function soon; repeated asks before it runs are merged.
+   * `urgent` (a person's own action) skips the wait and takes the next frame.
+   */
+  trigger(urgent?: boolean): void;
   /** Forgets a pending call; safe to call twice. */
   cancel(): void;
 }
@@ -33,8 +41,11 @@ export function browserFrameEnv(): FrameThrottleEnv {
   };
 }
 
-export function frameThrottle(run: () => void, minIntervalMs: number, fallbackMs: number, env: FrameThrottleEnv): FrameThrottle {
+export function frameThrottle(run: () => void, minIntervalMs: number, fallbackMs: number, env: FrameThrottleEnv, maxBusyShare = 1): FrameThrottle {
+  if (!(maxBusyShare > 0 && maxBusyShare <= 1)) throw new RangeError(`maxBusyShare must be in (0, 1], got ${maxBusyShare}`);
   let last = -Infinity;
+  /** Time between the starts of two runs: the interval, or longer after a slow run. */
+  let gap = minIntervalMs;
   /** Waiting out the interval since the last run. */
   let pause: number | null = null;
   let frame: number | null = null;
@@ -50,6 +61,7 @@ export function frameThrottle(run: () => void, minIntervalMs: number, fallbackMs
     cancel();
     last = env.now();
     run();
+    gap = Math.max(minIntervalMs, (env.now() - last) / maxBusyShare);
   };
   const askFrame = (): void => {
     pause = null;
@@ -58,9 +70,10 @@ export function frameThrottle(run: () => void, minIntervalMs: number, fallbackMs
   };
 
   return {
-    trigger() {
-      if (pause !== null || frame !== null) return;
-      const wait = last + minIntervalMs - env.now();
+    trigger(urgent = false) {
+      if (frame !== null || (pause !== null && !urgent)) return;
+      if (pause !== null) env.clearTimer(pause);
+      const wait = urgent ? 0 : last + gap - env.now();
       if (wait > 0) pause = env.setTimer(askFrame, wait);
       else askFrame();
     },

@@ -1,12 +1,19 @@
+import { flushSync } from 'svelte';
 import type { LinkStats, TabmeshApi } from '../api-types.ts';
 import type { FaultSettingsView, KvVersionView, LivenessView, NodeViewSource } from '../view-source.ts';
 import { attempt } from './attempt.ts';
 import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
 
-/** Ten repaints a second at most: as fast as anyone reads, and cheap for a busy mesh. */
-const MIN_REFRESH_MS = 100;
+/**
+ * Four repaints a second at most: as fast as anyone reads a changing number, and each repaint
+ * costs every tab of a classroom laptop style, layout and paint (half a forming tab's main
+ * thread at ten a second, bench:mesh).
+ */
+const MIN_REFRESH_MS = 250;
 /** How long a repaint waits for an animation frame before it runs anyway (see frameThrottle). */
 const FRAME_FALLBACK_MS = 250;
+/** Most of the main thread repaints may take; the rest answers links and timers (see frameThrottle). */
+const MAX_REPAINT_SHARE = 0.1;
 
 const NO_TRAFFIC: LinkStats = Object.freeze({ sent: 0, received: 0, dropped: 0, duplicated: 0, delayed: 0 });
 
@@ -31,7 +38,8 @@ export class NodeView {
 
   /** Starts following the source; the returned function stops it (an $effect teardown). */
   connect(): () => void {
-    const throttle = frameThrottle(() => this.#version++, MIN_REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv());
+    // Synchronous, so the throttle measures what the repaint costs (Svelte would defer it to a microtask).
+    const throttle = frameThrottle(() => flushSync(() => this.#version++), MIN_REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv(), MAX_REPAINT_SHARE);
     const unsubscribe = this.source.subscribe(() => throttle.trigger());
     this.#throttle = throttle;
     return () => {
@@ -47,7 +55,7 @@ export class NodeView {
    */
   act(action: () => void): string | null {
     const error = attempt(action);
-    this.#throttle?.trigger();
+    this.#throttle?.trigger(true);
     return error;
   }
 

@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { MESSAGE_KINDS, type MessageKind } from '../../../core/envelope.ts';
 import { buildSpaceTime } from '../trace/space-time-model.ts';
 import { browserFrameEnv, frameThrottle } from '../ui/frame-throttle.ts';
@@ -21,6 +22,8 @@ export const MAX_DIAGRAM_EVENTS = 400;
 /** Four redraws a second: arrows are followed by eye, and each redraw touches every element. */
 const REFRESH_MS = 250;
 const FRAME_FALLBACK_MS = 500;
+/** Most of the main thread redraws may take, whatever the room's size (see frameThrottle). */
+const MAX_REDRAW_SHARE = 0.1;
 
 /**
  * The live space-time diagram's state: window, kinds, pause, focus. Redraws follow the journal
@@ -40,7 +43,8 @@ export class DiagramState {
   }
 
   connect(): () => void {
-    const throttle = frameThrottle(() => this.#tick++, REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv());
+    // Synchronous, so the throttle measures what the redraw costs (Svelte would defer it to a microtask).
+    const throttle = frameThrottle(() => flushSync(() => this.#tick++), REFRESH_MS, FRAME_FALLBACK_MS, browserFrameEnv(), MAX_REDRAW_SHARE);
     const unsubscribe = this.#view.source.subscribeTrace(() => throttle.trigger());
     return () => {
       unsubscribe();
