@@ -31,7 +31,7 @@ describe('membership', () => {
     for (const id of net.ids()) expect(net.node(id).membership.alive(), `node ${id}`).toEqual(net.ids());
   });
 
-  it('beats to a random few open links, always to members not alive here, and greets a new link at once', () => {
+  it('beats to the longest-waiting links, each every other beat at least, always to members not alive here, and greets a new link at once', () => {
     const net = new SimNetwork({ seed: 4, nodes: 9, config: { ...CONFIG, heartbeatFanout: 3 } });
     net.run(2000);
     const beatsFrom = (from: string, since: number) =>
@@ -39,9 +39,11 @@ describe('membership', () => {
     const start = net.scheduler.now();
     net.run(CONFIG.heartbeatMs * 20);
     const sent = beatsFrom('n00', start);
-    // Twenty beats to 3 of 8 links each, spread over all 8 by the random choice.
-    expect(sent.length).toBe(60);
-    expect(new Set(sent.map((e) => e.peer)).size).toBe(8);
+    // A fanout of 3 is raised to 4 of the 8 links, so that each hears from n00 every other beat.
+    expect(sent.length).toBe(80);
+    const perPeer = new Map<string, number>();
+    for (const e of sent) perPeer.set(e.peer, (perPeer.get(e.peer) ?? 0) + 1);
+    expect([...perPeer.values()]).toEqual(Array(8).fill(10));
     for (const id of net.ids()) expect(net.node(id).membership.alive(), id).toEqual(net.ids());
 
     // A member that is suspected here hears every beat, so it can come back quickly.
@@ -62,6 +64,19 @@ describe('membership', () => {
     net.run(CONFIG.heartbeatMs / 4);
     const greeted = (net.journal?.events() ?? []).filter((e) => e.t >= restartedAt && e.type === 'send' && e.kind === 'heartbeat' && e.peer === 'n07');
     expect(new Set(greeted.map((e) => e.node)).size).toBe(8);
+  });
+
+  it('keeps a star\'s leaves, whose only link is the hub, hearing from it: no false suspicion', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+    const edges = ids.slice(1).map((leaf) => ['n00', leaf] as [string, string]);
+    const net = new SimNetwork({ seed: 9, nodes: ids, topology: { kind: 'custom', edges }, config: { ...CONFIG, heartbeatFanout: 2 } });
+    const suspicions: string[] = [];
+    for (const id of ids) net.node(id).membership.onChange(() => {
+      if (net.scheduler.now() > 2000 && net.node(id).membership.status('n00') !== 'alive' && id !== 'n00') suspicions.push(id);
+    });
+    net.run(20_000);
+    expect(suspicions).toEqual([]);
+    for (const id of ids) expect(net.node(id).membership.alive(), id).toEqual(ids);
   });
 
   it('converges to the same alive set on every node after a partition heals', () => {

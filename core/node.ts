@@ -17,10 +17,13 @@ import { ErrorLog } from './error-log.ts';
 export interface NodeConfig {
   readonly heartbeatMs: number;
   /**
-   * Open links a heartbeat goes to each beat, chosen at random (links to members not alive here,
-   * and links opened since the last beat, always get it). Counters travel across hops, so a
-   * member still hears of each neighbour several times per suspicion timeout, while a tab with 8
-   * links sends half the heartbeats (they were two thirds of an idle tab's messages, bench:idle).
+   * Open links a heartbeat goes to each beat, at least: those that have waited longest, so that
+   * every link still hears from this node directly every other beat (a member whose only path is
+   * this link, a star's leaf, must not fall silent). Links to members not alive here, and links
+   * opened since the last beat, always get it. Counters also travel across hops, so a tab with 8
+   * links sends half the heartbeats of beating every link, and its neighbours still hear of it
+   * several times per suspicion timeout (heartbeats were two thirds of an idle tab's messages,
+   * bench:idle).
    */
   readonly heartbeatFanout: number;
   readonly membership: MembershipConfig;
@@ -94,6 +97,9 @@ export class TabmeshNode {
   private readonly linkListeners = new Set<() => void>();
   private readonly clockState: NodeClock;
   private p2pCount = 0;
+  /** Beats so far, and the beat at which each open link last carried one. */
+  private beats = 0;
+  private readonly lastBeatTo = new Map<string, number>();
   private stopTimers: (() => void) | null = null;
 
   constructor(options: NodeOptions) {
@@ -249,11 +255,17 @@ export class TabmeshNode {
   private beat(): void {
     const links = this.config.shareTopology ? this.liveNeighbours().sort() : [];
     const entries = this.membership.beat(this.pickSubset, links);
+    this.beats += 1;
     const open = [...this.links].filter(([, link]) => link.state === 'open').map(([peer]) => peer);
+    for (const peer of [...this.lastBeatTo.keys()]) if (!open.includes(peer)) this.lastBeatTo.delete(peer);
     const always = open.filter((peer) => this.membership.status(peer) !== 'alive');
     const rest = open.filter((peer) => this.membership.status(peer) === 'alive');
-    const room = Math.max(0, this.config.heartbeatFanout - always.length);
-    const chosen = rest.length <= room ? rest : this.rng.shuffle(rest).slice(0, room);
+    const count = Math.max(this.config.heartbeatFanout - always.length, Math.ceil(rest.length / 2));
+    // Longest waiting first; the shuffle only breaks ties.
+    const chosen = this.rng
+      .shuffle(rest)
+      .sort((a, b) => (this.lastBeatTo.get(a) ?? 0) - (this.lastBeatTo.get(b) ?? 0))
+      .slice(0, count);
     this.sendHeartbeat([...always, ...chosen], entries);
     this.membership.sweep();
   }
@@ -266,6 +278,7 @@ export class TabmeshNode {
   private readonly pickSubset = (ids: string[], n: number): string[] => this.rng.shuffle(ids).slice(0, n);
 
   private sendHeartbeat(peers: readonly string[], entries: readonly HeartbeatEntry[]): void {
+    for (const peer of peers) this.lastBeatTo.set(peer, this.beats);
     if (peers.length > 0) this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload: encodeHeartbeat(entries) });
   }
 
