@@ -131,10 +131,12 @@ test('a dropped message is a crossed arrow; its clocks show on hover and its cau
     await sendChat(a, 'into the void');
   });
 
-  const crossed = a.page.locator('[data-testid="diagram-arrow"][data-kind="chat"][data-ending="cross"]');
+  // The first drop of the chat message: anti-entropy may resend it (b asks for what it lacks) and
+  // the link drops the resend too, so more crossed arrows of it can follow.
+  const crossed = a.page.locator('[data-testid="diagram-arrow"][data-kind="chat"][data-ending="cross"]').first();
   await test.step('the diagram shows the chat message ending in a cross', async () => {
     await openTab(a, 'diagram');
-    await expect(crossed).toHaveCount(1);
+    await expect(crossed).toBeVisible();
     await a.page.getByTestId('diagram-pause').click();
     await expect(a.page.getByTestId('diagram-pause')).toHaveAttribute('aria-pressed', 'true');
   });
