@@ -101,41 +101,47 @@ describe('frameThrottle', () => {
     expect(counter.runs).toBe(1);
   });
 
-  it('stretches the interval after a slow run, so repaints stay under their share of the main thread', () => {
+  /** A throttle at a 10 % share whose runs take `cost.ms` of fake time each. */
+  const costly = (cost: { ms: number }) => {
     const fake = fakeEnv();
-    let runs = 0;
-    let cost = 40;
+    const counter = { runs: 0 };
     const throttle = frameThrottle(
       () => {
-        runs++;
-        fake.advance(cost);
+        counter.runs++;
+        fake.advance(cost.ms);
       },
       100,
       250,
       fake.env,
       0.1,
     );
+    return { fake, counter, throttle };
+  };
+
+  it('stretches the interval after a slow run, so repaints stay under their share of the main thread', () => {
+    const cost = { ms: 40 };
+    const { fake, counter, throttle } = costly(cost);
     throttle.trigger();
     fake.paint();
-    expect(runs).toBe(1);
+    expect(counter.runs).toBe(1);
     // A 40 ms run at a 10 % share: the next run starts no sooner than 400 ms after this one.
     throttle.trigger();
     fake.advance(300);
     fake.paint();
-    expect(runs).toBe(1);
+    expect(counter.runs).toBe(1);
     fake.advance(60);
     fake.paint();
-    expect(runs).toBe(2);
+    expect(counter.runs).toBe(2);
     // Runs that get cheap again bring the interval back down to the minimum.
-    cost = 1;
+    cost.ms = 1;
     throttle.trigger();
     fake.advance(400);
     fake.paint();
-    expect(runs).toBe(3);
+    expect(counter.runs).toBe(3);
     throttle.trigger();
     fake.advance(100);
     fake.paint();
-    expect(runs).toBe(4);
+    expect(counter.runs).toBe(4);
   });
 
   it('refuses a share outside (0, 1]', () => {
@@ -145,27 +151,16 @@ describe('frameThrottle', () => {
   });
 
   it('an urgent trigger (a click) takes the next frame even inside a stretched interval', () => {
-    const fake = fakeEnv();
-    let runs = 0;
-    const throttle = frameThrottle(
-      () => {
-        runs++;
-        fake.advance(40);
-      },
-      100,
-      250,
-      fake.env,
-      0.1,
-    );
+    const { fake, counter, throttle } = costly({ ms: 40 });
     throttle.trigger();
     fake.paint();
     throttle.trigger();
     fake.advance(10);
     fake.paint();
-    expect(runs).toBe(1);
+    expect(counter.runs).toBe(1);
     throttle.trigger(true);
     fake.paint();
-    expect(runs).toBe(2);
+    expect(counter.runs).toBe(2);
     expect(fake.pending()).toEqual({ frames: 0, timers: 0 });
   });
 });
