@@ -198,7 +198,7 @@ export class Gossip implements Dissemination {
   private push(m: Broadcast, hops: number, from: string | undefined, fanout: number): void {
     const covered = m.origin !== this.self && this.config.originFanout === Infinity ? this.wire.neighboursOf?.(m.origin) : undefined;
     let candidates = this.wire.neighbours().filter((p) => p !== from && p !== m.origin);
-    if (covered !== undefined && covered.length > 0) {
+    if (covered !== undefined) {
       const before = candidates.length;
       candidates = candidates.filter((p) => !covered.includes(p));
       this.stats.pruned += before - candidates.length;

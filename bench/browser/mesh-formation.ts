@@ -44,6 +44,14 @@ function runsCell(ms: readonly MeshMeasurement[]): string {
   return ms.map((m) => (m.ms === null ? `✗ (${m.completeTabs}/${m.n} tabs)` : (m.ms / 1000).toFixed(2))).join(', ');
 }
 
+/** An incomplete median (Infinity) is "more than the deadline": the ratio is then a bound. */
+function ratioCell(tabmesh: number, yWebrtc: number): string {
+  if (Number.isFinite(tabmesh) && Number.isFinite(yWebrtc)) return ratio(tabmesh, yWebrtc);
+  if (Number.isFinite(yWebrtc)) return `> ${(FORM_TIMEOUT_MS / yWebrtc).toFixed(2)}×`;
+  if (Number.isFinite(tabmesh)) return `< ${(tabmesh / FORM_TIMEOUT_MS).toFixed(2)}×`;
+  return 'n/a';
+}
+
 function section(all: readonly MeshMeasurement[], sizes: readonly number[], runs: number, head: string): string {
   const rows: (string | number)[][] = [];
   const targets: string[] = [];
@@ -51,14 +59,7 @@ function section(all: readonly MeshMeasurement[], sizes: readonly number[], runs
     const of = (s: System) => all.filter((m) => m.n === n && m.system === s);
     const [tm, yw] = [of('tabmesh'), of('y-webrtc')];
     const [mt, my] = [median(tm.map(msOf)), median(yw.map(msOf))];
-    // An incomplete median is "more than the deadline": the ratio is then a lower bound.
-    const r = Number.isFinite(my)
-      ? Number.isFinite(mt)
-        ? ratio(mt, my)
-        : `> ${(FORM_TIMEOUT_MS / my).toFixed(2)}×`
-      : Number.isFinite(mt)
-        ? `< ${(mt / FORM_TIMEOUT_MS).toFixed(2)}×`
-        : 'n/a';
+    const r = ratioCell(mt, my);
     rows.push([n, Math.ceil(n / TABS_PER_BROWSER), Math.min(DEFAULT_DEGREE, n - 1), runsCell(tm), cell(mt), runsCell(yw), cell(my), r]);
     if (TARGET_SIZES.includes(n)) {
       const pass = Number.isFinite(mt) && mt <= my;
