@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { createRng, type Rng } from './rng.ts';
 import { FakeNetwork, type FakeNetworkSettings } from './testing/fake-transport.ts';
 import { compare, dominates, type VectorClock } from './vector-clock.ts';
-import { createYjsSync, decodeSyncMessage, decodeYjsUpdate, type StateVector, type YjsSync } from './yjs-sync.ts';
+import { createYjsSync, decodeSyncMessage, decodeYjsUpdate, stateVector, type StateVector, type YjsSync } from './yjs-sync.ts';
 
 interface Peer {
   readonly id: string;
@@ -214,6 +214,24 @@ describe('the Yjs state vector as a vector clock', () => {
       expect((applied.get(p.id) ?? []).length).toBeGreaterThan(0);
       for (const to of applied.get(p.id) ?? []) expect(dominates(stateOf(p.doc), vector(to)), p.id).toBe(true);
       expect(stateOf(p.doc)).toEqual(stateOf(a.doc));
+    }
+  });
+  it('is read off the struct store exactly as Yjs encodes it, deletions and garbage collection included', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rng = createRng(seed);
+      const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc({ gc: false })];
+      expect(stateVector(docs[0] as Y.Doc), `seed ${seed}`).toEqual(new Map());
+      for (let step = 0; step < 60; step++) {
+        const doc = docs[rng.int(docs.length)] as Y.Doc;
+        const text = doc.getText('t');
+        if (text.length > 0 && rng.next() < 0.4) text.delete(rng.int(text.length), 1);
+        else text.insert(rng.int(text.length + 1), 'xy'.slice(0, 1 + rng.int(2)));
+        if (rng.next() < 0.3) {
+          const other = docs[rng.int(docs.length)] as Y.Doc;
+          Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
+        }
+        for (const d of docs) expect(stateVector(d), `seed ${seed}, step ${step}`).toEqual(Y.decodeStateVector(Y.encodeStateVector(d)));
+      }
     }
   });
 });
