@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { table, writeSection } from '../results-file.ts';
 import { profileSelfTime, type ProfileEntry } from './cpu-profile.ts';
-import { measureIdle, type IdleResult } from './idle-sample.ts';
+import { measureFloorIdle, measureIdle, type IdleResult } from './idle-sample.ts';
 import { openLab } from './lab.ts';
 import { isOverridden, loadNow, parseOverrides, printMeasurement, runLine, startRun, verdict } from './report.ts';
 import { TABS_PER_BROWSER } from './room.ts';
@@ -12,9 +12,11 @@ import { traceTab, type TraceSummary } from './trace-summary.ts';
 /**
  * `npm run bench:idle`: what an idle tab costs once its links are up. 9 tabs in a room, so with
  * degree 8 every tabmesh tab holds 8 open links (and every y-webrtc tab 8 connections, measured
- * the same way for reference). When tabmesh misses its budget, one of its tabs is traced and
- * profiled right after the window, and the section says where the time goes. One JSON object
- * per system (and per profile) on stdout.
+ * the same way for reference), then the floor under both: 9 tabs holding 8 bare simple-peer
+ * links each, no app and no traffic, measured the same way, so the target can be read against
+ * what open links cost by themselves. When tabmesh misses its budget, one of its tabs is traced
+ * and profiled right after the window, and the section says where the time goes. One JSON
+ * object per row (and per profile) on stdout.
  */
 const N = 9;
 const DEGREE = 8;
@@ -30,6 +32,7 @@ interface Diagnosis {
   readonly profile: readonly ProfileEntry[];
 }
 
+const floorLabel = `floor: ${N - 1} bare simple-peer links, no traffic`;
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 const p2 = (x: number): string => x.toFixed(2);
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -56,11 +59,20 @@ ${table(['function (source)', 'self ms', `% of ${PROFILE_MS / 1000} s`], js.map(
 `;
 }
 
+/** What the floor is and where the target stands against it, from the measured means. */
+function floorSentence(floorMean: number, tmMean: number, ywMean: number): string {
+  const target =
+    floorMean > TARGET_PERCENT
+      ? `the ${TARGET_PERCENT} % target is below it: bare open links alone cost ${(floorMean / TARGET_PERCENT).toFixed(1)}× the target`
+      : `the ${TARGET_PERCENT} % target leaves ${p2(TARGET_PERCENT - floorMean)} points above it for a system's own work`;
+  return `\n**Floor.** ${N} tabs holding ${N - 1} bare simple-peer links each, no traffic and no app, cost ${p2(floorMean)} % of a core per tab (renderer, mean), so ${target}; tabmesh adds ${p2(tmMean - floorMean)} points to the floor, y-webrtc ${p2(ywMean - floorMean)}.`;
+}
+
 function section(results: readonly IdleResult[], diagnosis: Diagnosis | undefined, windowMs: number, head: string): string {
   const rows = results.map((r) => {
     const side = Object.values(r.browserSidePercent).reduce((s, x) => s + x, 0);
     return [
-      r.system,
+      r.system === 'floor' ? floorLabel : r.system,
       r.formation.complete ? `${Math.min(...r.linksAtEnd)}–${Math.max(...r.linksAtEnd)}` : `incomplete (${r.formation.completeTabs}/${r.n})`,
       p2(mean(r.rendererPercent)),
       p2(median(r.rendererPercent)),
@@ -75,21 +87,23 @@ function section(results: readonly IdleResult[], diagnosis: Diagnosis | undefine
   });
   const tm = results.find((r) => r.system === 'tabmesh');
   const yw = results.find((r) => r.system === 'y-webrtc');
+  const fl = results.find((r) => r.system === 'floor');
   const tmMean = tm === undefined ? Number.NaN : mean(tm.rendererPercent);
   const kinds = tm === undefined ? '' : Object.entries(tm.sendsByKind).sort((a, b) => b[1] - a[1]).map(([k, x]) => `${k} ${x.toFixed(1)}`).join(', ');
   return `## Idle cost of a tab with 8 open links in headless Chromium
 
 ${head}
 
-**Setup.** ${N} tabs in a room (one context each, ${TABS_PER_BROWSER} per Chromium process), tabmesh with \`?degree=${DEGREE}\`, so each tab holds ${N - 1} open links; y-webrtc's page in the same shape for reference (${N - 1} connections each). Once formed, the bench's in-page watchers are stopped, CDP \`Performance.enable\` is sent to every tab, ${SETTLE_MS / 1000} s pass, then a ${windowMs / 1000} s window in which nothing drives the pages (no evaluate, no input; Playwright keeps headless pages visible and unthrottled, like a student's focused tab).
+**Setup.** ${N} tabs in a room (one context each, ${TABS_PER_BROWSER} per Chromium process), tabmesh with \`?degree=${DEGREE}\`, so each tab holds ${N - 1} open links; y-webrtc's page in the same shape for reference (${N - 1} connections each). The floor row: ${N} tabs of a bare page (bench/browser/floor-page, \`window.floorMesh\`) placed the same way, each opening one simple-peer connection (the library under both systems; trickle ICE, no ICE servers) to every other tab, the handshakes relayed by the bench through \`page.evaluate\`: no signaling server, no app, nothing sent once the ${N - 1} channels per tab are open; measured after the two systems, with the same settle, window and counters. Once formed, the bench's in-page watchers are stopped, CDP \`Performance.enable\` is sent to every tab, ${SETTLE_MS / 1000} s pass, then a ${windowMs / 1000} s window in which nothing drives the pages (no evaluate, no input; Playwright keeps headless pages visible and unthrottled, like a student's focused tab).
 
-**Measured.** Per tab, CDP \`Performance.getMetrics\` at both ends of the window: *ProcessTime* is the CPU time of the tab's renderer process (main thread, its timer worker, WebRTC and compositor threads: everything the tab runs), *ThreadTime* that of its main thread, *ScriptDuration* its JavaScript, all as % of one core; *LayoutCount* and *RecalcStyleCount* per second (the view re-rendering); *JSHeapUsedSize* at the end. Data-channel sends per second are counted in every tab of both systems by a wrapper on \`RTCDataChannel.prototype.send\` (bench/browser/channel-drop.ts, dropping nothing). Browser side: \`SystemInfo.getProcessInfo\` on each browser (browser-level CDP session), the non-renderer processes' CPU (browser process, network service, which carries every tab's UDP, GPU, …) over the same window, summed over the browsers and divided by the tabs; it includes Playwright's own idle CDP traffic, so it is shown beside the target, not in it.
+**Measured.** Per tab, CDP \`Performance.getMetrics\` at both ends of the window: *ProcessTime* is the CPU time of the tab's renderer process (main thread, its timer worker, WebRTC and compositor threads: everything the tab runs), *ThreadTime* that of its main thread, *ScriptDuration* its JavaScript, all as % of one core; *LayoutCount* and *RecalcStyleCount* per second (the view re-rendering); *JSHeapUsedSize* at the end. Data-channel sends per second are counted in every tab of every row by a wrapper on \`RTCDataChannel.prototype.send\` (bench/browser/channel-drop.ts, dropping nothing). Browser side: \`SystemInfo.getProcessInfo\` on each browser (browser-level CDP session), the non-renderer processes' CPU (browser process, network service, which carries every tab's UDP, GPU, …) over the same window, summed over the browsers and divided by the tabs; it includes Playwright's own idle CDP traffic, so it is shown beside the target, not in it.
 
 ${table(['system', 'open links per tab', 'renderer % of a core, mean', 'median', 'max', 'main thread %', 'script %', 'layouts / style recalcs per s', 'data-channel sends per s', 'JS heap used, median MB', 'browser side per tab % (by process)'], rows)}
 
 ${tm === undefined ? '' : `tabmesh messages sent per tab and second, by kind (its journal, read around the window): ${kinds}.`}
 
 - **Idle tab ≤ ${TARGET_PERCENT} % of one core** (tabmesh, renderer process, mean over the ${N} tabs): ${p2(tmMean)} % (max ${tm === undefined ? 'n/a' : p2(Math.max(...tm.rendererPercent))} %; y-webrtc ${yw === undefined ? 'n/a' : p2(mean(yw.rendererPercent))} %) → ${verdict(tmMean <= TARGET_PERCENT)}.
+${fl === undefined ? '' : floorSentence(mean(fl.rendererPercent), tmMean, yw === undefined ? Number.NaN : mean(yw.rendererPercent))}
 ${diagnosis === undefined ? '' : diagnosisText(diagnosis)}`;
 }
 
@@ -119,6 +133,10 @@ async function main(): Promise<void> {
         await room.close();
       }
     }
+    console.error(`idle: ${floorLabel}, ${N} tabs, ${windowMs / 1000} s window...`);
+    const floor = await measureFloorIdle(lab, { n: N, connectTimeoutMs: FORM_TIMEOUT_MS, settleMs: SETTLE_MS, windowMs });
+    printMeasurement(floor);
+    results.push(floor);
     const text = section(results, diagnosis, windowMs, runLine(info));
     if (isOverridden(o)) console.error(`idle: shrunk run (arguments given); bench/RESULTS.md left as it was. The section would read:\n${text}`);
     else writeSection('browser-idle', text);
