@@ -1,22 +1,17 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import type { MeshSignal } from './floor-page/floor-api.ts';
-import { pollUntil, within } from './deadline.ts';
+import { pollUntil } from './deadline.ts';
 import type { Lab } from './lab.ts';
-import { TABS_PER_BROWSER } from './room.ts';
+import { closeTabs, evaluateEach, GOTO_TIMEOUT_MS, openTabs } from './tabs.ts';
 
 /**
  * The floor under a room: `n` tabs of the floor page placed as Room.open places a room's (one
- * context each, TABS_PER_BROWSER per Chromium process, round robin), joined in a full mesh of
+ * context each, TABS_PER_BROWSER per Chromium process, round robin: tabs.ts), joined in a full mesh of
  * bare simple-peer connections whose handshakes the bench relays by hand: no signaling server,
  * no app, and nothing sent once the channels are open. Tab i names its peers by their indexes.
  */
 const RELAY_EVERY_MS = 50;
-const GOTO_TIMEOUT_MS = 60_000;
-const EVALUATE_TIMEOUT_MS = 30_000;
-const CLOSE_TIMEOUT_MS = 15_000;
-
-/** tsx compiles inner functions to `__name(fn, "name")`; pages need the helper for sources Playwright sends them. */
-const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+const LABEL = 'floor mesh';
 
 export interface FloorMeshOptions {
   readonly n: number;
@@ -35,21 +30,12 @@ export class FloorMesh {
   ) {}
 
   static async open(lab: Lab, o: FloorMeshOptions): Promise<FloorMesh> {
-    const browsers = Math.ceil(o.n / TABS_PER_BROWSER);
-    if (browsers > lab.browsers.length) throw new RangeError(`${o.n} tabs need ${browsers} browsers; the lab has ${lab.browsers.length}`);
     const contexts: BrowserContext[] = [];
     const unlinked = new FloorMesh([], contexts, Number.NaN);
     try {
-      const pages: Page[] = [];
-      for (let i = 0; i < o.n; i++) {
-        const context = await (lab.browsers[i % browsers] as (typeof lab.browsers)[number]).newContext();
-        contexts.push(context);
-        await context.addInitScript({ content: NAME_SHIM });
+      const pages = await openTabs(lab, o.n, LABEL, contexts, async (context, i) => {
         if (o.initScript) await context.addInitScript({ content: o.initScript(i) });
-        const page = await context.newPage();
-        page.on('pageerror', (e) => console.error(`[floor mesh tab ${i}] page error: ${e.message}`));
-        pages.push(page);
-      }
+      });
       await Promise.all(pages.map((p) => p.goto(`${lab.pagesUrl}floor/index.html`, { timeout: GOTO_TIMEOUT_MS })));
       const loaded = new FloorMesh(pages, contexts, Number.NaN);
       const start = performance.now();
@@ -81,9 +67,7 @@ export class FloorMesh {
 
   /** Runs `fn` in every tab with that tab's own argument, each bounded. */
   private each<R, A>(fn: (arg: A) => R | Promise<R>, argOf: (index: number) => A): Promise<R[]> {
-    // Playwright types the argument through an internal Unboxed<A>; the arguments here are plain JSON.
-    const run = fn as (arg: unknown) => R | Promise<R>;
-    return Promise.all(this.pages.map((p, i) => within(p.evaluate(run, argOf(i) as unknown), EVALUATE_TIMEOUT_MS, `floor mesh tab ${i}`)));
+    return evaluateEach(this.pages, LABEL, fn, argOf);
   }
 
   openCounts(): Promise<number[]> {
@@ -101,8 +85,6 @@ export class FloorMesh {
   }
 
   async close(): Promise<void> {
-    await within(Promise.allSettled(this.contexts.map((c) => c.close())), CLOSE_TIMEOUT_MS, 'closing the floor mesh').catch((e: unknown) =>
-      console.error(String(e)),
-    );
+    await closeTabs(this.contexts, LABEL);
   }
 }

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { yWebrtcPageSearch } from '../../e2e/pages/ywebrtc/yw-api.ts';
-import { within, pollUntil } from './deadline.ts';
+import { pollUntil } from './deadline.ts';
 import { installEditObserver } from './edit-observer.ts';
 import { installFormationWatcher, type FormationState, type Milestones } from './formation-watcher.ts';
 import type { Lab } from './lab.ts';
+import { closeTabs, evaluateEach, GOTO_TIMEOUT_MS, openTabs } from './tabs.ts';
+
+export { TABS_PER_BROWSER } from './tabs.ts';
 
 /**
  * N tabs of one system in a room of their own, as a classroom of laptops: one browser context
@@ -14,15 +17,8 @@ import type { Lab } from './lab.ts';
  */
 export type System = 'tabmesh' | 'y-webrtc';
 export const SYSTEMS: readonly System[] = ['tabmesh', 'y-webrtc'];
-export const TABS_PER_BROWSER = 4;
 export const DEFAULT_DEGREE = 8;
 const WATCH_EVERY_MS = 20;
-const GOTO_TIMEOUT_MS = 60_000;
-const EVALUATE_TIMEOUT_MS = 30_000;
-const CLOSE_TIMEOUT_MS = 15_000;
-
-/** tsx compiles inner functions to `__name(fn, "name")`; pages need the helper for sources Playwright sends them. */
-const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 export interface RoomOptions {
   readonly system: System;
@@ -61,26 +57,17 @@ export class Room {
   ) {}
 
   static async open(lab: Lab, o: RoomOptions): Promise<Room> {
-    const browsers = Math.ceil(o.n / TABS_PER_BROWSER);
-    if (browsers > lab.browsers.length) throw new RangeError(`${o.n} tabs need ${browsers} browsers; the lab has ${lab.browsers.length}`);
     const name = `bench-${o.system === 'tabmesh' ? 'tm' : 'yw'}-${o.n}-${randomBytes(6).toString('hex')}`;
     const degree = o.degree ?? DEFAULT_DEGREE;
     const links = o.system === 'tabmesh' ? Math.min(degree, o.n - 1) : o.n - 1;
     const contexts: BrowserContext[] = [];
     const room = new Room(o.system, o.n, name, [], contexts);
     try {
-      const pages: Page[] = [];
-      for (let i = 0; i < o.n; i++) {
-        const context = await (lab.browsers[i % browsers] as (typeof lab.browsers)[number]).newContext();
-        contexts.push(context);
-        await context.addInitScript({ content: NAME_SHIM });
+      const pages = await openTabs(lab, o.n, name, contexts, async (context, i) => {
         await context.addInitScript(installFormationWatcher, { system: o.system, n: o.n, links, everyMs: WATCH_EVERY_MS });
         if (o.observeEdits) await context.addInitScript(installEditObserver, o.system);
         if (o.initScript) await context.addInitScript({ content: o.initScript(i) });
-        const page = await context.newPage();
-        page.on('pageerror', (e) => console.error(`[${name} tab ${i}] page error: ${e.message}`));
-        pages.push(page);
-      }
+      });
       const url = (i: number): string =>
         o.system === 'tabmesh'
           ? `${lab.appUrl}?${new URLSearchParams({ room: name, degree: String(degree), name: `tab ${i}` })}`
@@ -101,9 +88,7 @@ export class Room {
 
   /** Runs `fn` in every tab with that tab's own argument, each bounded. */
   each<R, A>(fn: (arg: A) => R | Promise<R>, argOf: (index: number) => A): Promise<R[]> {
-    // Playwright types the argument through an internal Unboxed<A>; the arguments here are plain JSON.
-    const run = fn as (arg: unknown) => R | Promise<R>;
-    return Promise.all(this.pages.map((p, i) => within(p.evaluate(run, argOf(i) as unknown), EVALUATE_TIMEOUT_MS, `${this.name} tab ${i}`)));
+    return evaluateEach(this.pages, this.name, fn, argOf);
   }
 
   private states(): Promise<FormationState[]> {
@@ -167,8 +152,6 @@ export class Room {
   }
 
   async close(): Promise<void> {
-    await within(Promise.allSettled(this.contexts.map((c) => c.close())), CLOSE_TIMEOUT_MS, `closing ${this.name}`).catch((e: unknown) =>
-      console.error(String(e)),
-    );
+    await closeTabs(this.contexts, this.name);
   }
 }
