@@ -5,8 +5,30 @@ import { startBrowserNode } from './runtime/browser-node.ts';
 import { parseParams } from './runtime/params.ts';
 import { createViewSource } from './runtime/view-source.ts';
 
+/**
+ * The page mounts once signaling has answered and the main thread is free, or after this long
+ * whatever happened (a server that is down must still show its banner). Mounting costs a busy
+ * laptop a few hundred milliseconds of main thread; done first, it held back the socket's open
+ * event, the join and the first offers, which every link of the room waits for (bench:mesh).
+ */
+const MOUNT_WAIT_MS = 5000;
+/** An idle callback may wait for a busy page to settle; not longer than this. */
+const MOUNT_IDLE_TIMEOUT_MS = 200;
+
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
+
+const fail = (err: unknown): never => {
+  // Only start-up errors land here (a bad URL parameter); show them instead of a blank page.
+  target.textContent = `tabmesh could not start: ${err instanceof Error ? err.message : String(err)}`;
+  throw err;
+};
+
+/** Runs `fn` once, when the main thread is next idle (Safari has no requestIdleCallback). */
+const whenIdle = (fn: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: MOUNT_IDLE_TIMEOUT_MS });
+  else setTimeout(fn, 0);
+};
 
 try {
   const bn = startBrowserNode(parseParams(location.search));
@@ -23,9 +45,25 @@ try {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
-  mount(App, { target, props: { source: createViewSource(bn, api) } });
+  const source = createViewSource(bn, api);
+  let mounted = false;
+  const mountPage = (): void => {
+    if (mounted) return;
+    mounted = true;
+    try {
+      target.replaceChildren();
+      mount(App, { target, props: { source } });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  // Whichever comes first; the other then finds the page mounted.
+  const stopWaiting = bn.onChange(() => {
+    if (bn.signaling.status() === 'connecting') return;
+    stopWaiting();
+    whenIdle(mountPage);
+  });
+  setTimeout(mountPage, MOUNT_WAIT_MS);
 } catch (err) {
-  // Only start-up errors land here (a bad URL parameter); show them instead of a blank page.
-  target.textContent = `tabmesh could not start: ${err instanceof Error ? err.message : String(err)}`;
-  throw err;
+  fail(err);
 }
