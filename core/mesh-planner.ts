@@ -14,11 +14,24 @@ import type { Rng } from './rng.ts';
  * answering node admits offers up to degree + ACCEPT_SLACK (see shouldAccept): a little above
  * its own target, so initiators are not starved by nodes that have just filled up, yet bounded.
  * A request that is never answered ends as a connect timeout, backs off, and frees the slot.
+ *
+ * That slack can strand a node: in the first seconds of a room everyone picks at random, some
+ * nodes fill up to the limit, and a node left short finds every member it is not linked to full
+ * (16 tabs at degree 8 stalled at 5 or 6 links for good). Two things use the open links every
+ * member announces in its heartbeat. Top-ups go to the members announcing the fewest links, so
+ * full ones are asked last. And while some member announces fewer than `degree`, a link whose
+ * two ends both hold more than `degree` is shed (see linkToShed), which frees a slot at each end
+ * without sending either below its target. A refusal is not a failure either: the manager asks
+ * a peer that refused again after a few seconds (recordRefusal), not after a growing backoff.
  */
 export const ACCEPT_SLACK = 2;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
+/** Longest wait before asking a peer that refused again (see recordRefusal). */
+export const REFUSAL_BACKOFF_MS = 4000;
+/** How long a link must have been open before it may be shed. */
+export const SHED_SETTLE_MS = 5000;
 
 export interface LinkInfo {
   readonly state: LinkState;
@@ -43,6 +56,8 @@ export interface PlanInput {
   readonly now: number;
   readonly rng: Rng;
   readonly connectTimeoutMs?: number;
+  /** Each member's open links as it last announced them in its heartbeat; a member missing here has not announced yet. */
+  readonly announcedLinks?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Plan {
@@ -69,6 +84,15 @@ export function nextBackoff(failures: number, rng: Rng): number {
 export function recordFailure(previous: Backoff | undefined, now: number, rng: Rng): Backoff {
   const failures = (previous?.failures ?? 0) + 1;
   return { failures, retryAt: now + nextBackoff(failures, rng) };
+}
+
+/**
+ * The backoff entry after `peer` refused a link. A refusal says the peer is full, not that links
+ * to it fail: the failure count stays, and the wait is short and flat, because a shed link or
+ * a closed one can free a slot there at any moment.
+ */
+export function recordRefusal(previous: Backoff | undefined, now: number, rng: Rng): Backoff {
+  return { failures: previous?.failures ?? 0, retryAt: now + REFUSAL_BACKOFF_MS / 2 + rng.next() * (REFUSAL_BACKOFF_MS / 2) };
 }
 
 /** Whether to admit a link that `from` started (its offer, or its request for one), given the links held. */
@@ -113,14 +137,75 @@ export function planMesh(input: PlanInput): Plan {
     return { connect: candidates, disconnect, backoff: failed };
   }
 
+  const announced = input.announcedLinks ?? new Map<string, readonly string[]>();
   const limit = degree + ACCEPT_SLACK;
   if (live.length > limit) {
     // Shed the newest links first, connecting before open, so the settled topology stays put.
     const byKeepOrder = live.slice().sort(([, a], [, b]) => rank(a) - rank(b) || a.since - b.since);
     for (const [id] of byKeepOrder.slice(limit)) disconnect.push(id);
+  } else {
+    const shed = linkToShed(self, members, live, announced, degree, now);
+    if (shed !== undefined) disconnect.push(shed);
   }
   const missing = Math.max(0, degree - live.length);
-  return { connect: rng.shuffle(candidates).slice(0, missing), disconnect, backoff: failed };
+  // A member that has announced nothing yet is most likely a tab that has just joined, which
+  // holds no links: counting it as empty sends the others to it first. The sort is stable, so
+  // the shuffle decides among equal counts, and full members come last.
+  const load = (id: string): number => announced.get(id)?.length ?? 0;
+  const ranked = rng.shuffle(candidates).sort((a, b) => load(a) - load(b));
+  return { connect: ranked.slice(0, missing), disconnect, backoff: failed };
+}
+
+/**
+ * A settled open link to close because both of its ends hold more than `degree` links: neither
+ * end tops up afterwards, so closing it cannot start a close-and-reconnect cycle, and it frees
+ * a slot at two nodes that a short node may be being refused by. Only while some member
+ * announces fewer than `degree` links (one that has announced nothing is no evidence): spare
+ * links cost little, and a closed one is a link some message was about to use.
+ *
+ * Every node decides at once, on announcements of different ages, so a node could lose several
+ * links in one round and drop below `degree`. Hence a link goes only when it is the choice of
+ * both of its ends (the other end with the most links, then a per-pair hash), which either end
+ * can work out from the other's announced neighbours: on the same announcements a node loses at
+ * most one link per round (on differing ones, rarely two), and the best such link in the room
+ * is the choice of both its ends, so shedding goes on until nobody is short or no two linked
+ * nodes are both over `degree`. Counts are all taken
+ * from announcements, this node's own too, so that both ends compute the same choices. Only
+ * links open for SHED_SETTLE_MS count: this node keeps `degree` settled links, and the other
+ * end has had time to announce the link.
+ */
+function linkToShed(
+  self: string,
+  members: readonly string[],
+  live: readonly [string, LinkInfo][],
+  announced: ReadonlyMap<string, readonly string[]>,
+  degree: number,
+  now: number,
+): string | undefined {
+  if (!members.some((id) => (announced.get(id)?.length ?? degree) < degree)) return undefined;
+  const settled = live.filter(([, l]) => l.state === 'open' && now - l.since >= SHED_SETTLE_MS).map(([id]) => id);
+  if (settled.length <= degree) return undefined;
+  const count = (id: string): number => announced.get(id)?.length ?? 0;
+  const choice = (node: string, neighbours: readonly string[]): string | undefined => {
+    let best: string | undefined;
+    for (const id of neighbours) {
+      if (count(id) <= degree) continue;
+      if (best === undefined || count(id) > count(best) || (count(id) === count(best) && pairKey(node, id) < pairKey(node, best))) best = id;
+    }
+    return best;
+  };
+  const mine = choice(self, settled);
+  return mine !== undefined && choice(mine, announced.get(mine) ?? []) === self ? mine : undefined;
+}
+
+/**
+ * The same number for a pair seen from either end, scattered (FNV-1a) rather than in id order:
+ * in id order a clique of equal counts has one mutual choice per round, scattered it has many.
+ */
+function pairKey(a: string, b: string): number {
+  let h = 0x811c9dc5;
+  for (const c of a < b ? `${a} ${b}` : `${b} ${a}`) h = Math.imul(h ^ (c.codePointAt(0) ?? 0), 0x01000193);
+  return h >>> 0;
 }
 
 const rank = (link: LinkInfo): number => (link.state === 'open' ? 0 : 1);
