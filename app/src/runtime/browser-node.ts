@@ -111,6 +111,7 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
       for (const { peer } of node.allLinks()) if (node.membership.status(peer) !== 'dead') ids.add(peer);
       return [...ids];
     },
+    announcedLinks: (peer) => node.membership.linksOf(peer),
     createLink: (remote, initiator, onSignal) => createPeerLink({ local: id, remote, initiator, onSignal, iceServers: signaling.iceServers() }),
     attach: (link) => linkStats.track(node.attach(link)),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Listeners, type LinkState } from '../../../core/link.ts';
-import { ACCEPT_SLACK } from '../../../core/mesh-planner.ts';
+import { ACCEPT_SLACK, REFUSAL_BACKOFF_MS } from '../../../core/mesh-planner.ts';
 import { createRng } from '../../../core/rng.ts';
 import { createVirtualScheduler, type VirtualScheduler } from '../../../core/sim/virtual-scheduler.ts';
 import type { PeerLink, PeerLinkStats, PeerSignal } from '../net/peer-link.ts';
@@ -82,21 +82,25 @@ class Net {
   readonly links: FakeLink[] = [];
   readonly managers = new Map<string, MeshManager>();
   readonly errors: string[] = [];
+  /** Every relayed signal, in sending order. */
+  readonly sent: { at: number; from: string; to: string; t: string }[] = [];
   private readonly rng = createRng(7);
 
   answererOf(offerer: FakeLink): FakeLink | undefined {
     return this.links.find((l) => !l.initiator && l.partner === offerer && l.state === 'connecting');
   }
 
-  add(id: string, degree = 8): MeshManager {
+  add(id: string, degree = 8, announcedLinks?: (id: string) => readonly string[] | undefined): MeshManager {
     const m = createMeshManager({
       self: id,
       degree,
       scheduler: this.scheduler,
       rng: this.rng.fork(),
+      ...(announcedLinks ? { announcedLinks } : {}),
       signaling: {
         joined: () => true,
         signal: (to, data) => {
+          this.sent.push({ at: this.scheduler.now(), from: id, to, t: data.t });
           const copy = JSON.parse(JSON.stringify(data)) as unknown;
           this.scheduler.after(2, () => this.managers.get(to)?.receive(id, copy));
           return this.managers.has(to);
@@ -191,6 +195,53 @@ describe('createMeshManager', () => {
     expect(statuses.filter((s) => s === 'connecting')).toEqual([]);
     expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - (1 + ACCEPT_SLACK));
     for (const id of others) expect(net.openLinks(id)).toEqual(expect.arrayContaining(others.filter((x) => x !== id)));
+    expect(net.errors).toEqual([]);
+  });
+
+  it('asks a peer that refused again after a few seconds, however often it refused', () => {
+    const net = new Net();
+    // 'a' admits three links; the six others each want a link to everyone, so three keep asking.
+    net.add('a', 1);
+    const others = ['b', 'c', 'd', 'e', 'f', 'g'];
+    for (const id of others) net.add(id, 6);
+    net.scheduler.runFor(60_000);
+    const refusedTo = (id: string): number[] => net.sent.filter((s) => s.from === 'a' && s.to === id && s.t === 'refuse').map((s) => s.at);
+    const asking = others.filter((id) => refusedTo(id).length > 0);
+    expect(asking).toHaveLength(others.length - (1 + ACCEPT_SLACK));
+    for (const id of asking) {
+      const times = refusedTo(id);
+      // A failure backoff would have doubled past 30 s by now; a refusal's stays under 4 s, plus a plan period.
+      expect(times.length).toBeGreaterThan(10);
+      const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(REFUSAL_BACKOFF_MS + 1000 + 10);
+    }
+    expect(net.errors).toEqual([]);
+  });
+
+  it('asks the members announcing the fewest links first', () => {
+    const net = new Net();
+    const announced: Record<string, string[]> = { a: ['p', 'q', 'r'], b: [], c: ['p', 'q'] };
+    for (const id of ['a', 'b', 'c']) net.add(id, 1);
+    net.add('z', 1, (id) => announced[id]);
+    net.scheduler.runFor(1);
+    expect(net.sent.filter((s) => s.from === 'z')).toEqual([{ at: 0, from: 'z', to: 'b', t: 'request' }]);
+  });
+
+  it('sheds links between two nodes over degree while a member announces it is short', () => {
+    const net = new Net();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    // Silent at first, so the mesh forms at random with nodes over degree side by side; then
+    // every node announces its links, except 'h', which stays short as far as anyone hears.
+    let announcing = false;
+    for (const id of ids) net.add(id, 2, (id) => (!announcing ? undefined : id === 'h' ? [] : net.openLinks(id)));
+    const over = (id: string): boolean => id !== 'h' && net.openLinks(id).length > 2;
+    const overPairs = (): string[] => ids.filter(over).flatMap((id) => net.openLinks(id).filter((peer) => peer > id && over(peer)).map((peer) => `${id}-${peer}`));
+    net.scheduler.runFor(20_000);
+    expect(overPairs()).not.toEqual([]);
+    announcing = true;
+    net.scheduler.runFor(30_000);
+    expect(overPairs()).toEqual([]);
+    for (const id of ids) expect(net.openLinks(id).length).toBeGreaterThanOrEqual(2);
     expect(net.errors).toEqual([]);
   });
 

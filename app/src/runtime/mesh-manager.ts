@@ -1,5 +1,5 @@
 import type { Link, LinkState } from '../../../core/link.ts';
-import { isInitiator, planMesh, recordFailure, shouldAccept, type Backoff, type LinkInfo } from '../../../core/mesh-planner.ts';
+import { isInitiator, planMesh, recordFailure, recordRefusal, shouldAccept, type Backoff, type LinkInfo } from '../../../core/mesh-planner.ts';
 import type { Rng } from '../../../core/rng.ts';
 import { every, type Scheduler } from '../../../core/scheduler.ts';
 import type { ErrorSink } from '../../../core/transport.ts';
@@ -9,8 +9,8 @@ import { isOffer, parseLinkSignal, type LinkSignal } from './link-signals.ts';
 
 /**
  * Applies core/mesh-planner.ts to real links: opens and closes WebRTC links, relays their
- * signals, and keeps a backoff per peer after a link fails. The planner decides *which* links;
- * this decides nothing beyond the handshake bookkeeping.
+ * signals, and keeps a backoff per peer after a link fails or the peer refuses one. The planner
+ * decides *which* links; this decides nothing beyond the handshake bookkeeping.
  */
 export interface MeshSignaling {
   /** True while joined to the room: only then can a handshake make progress. */
@@ -27,6 +27,8 @@ export interface MeshManagerOptions {
   readonly signaling: MeshSignaling;
   /** Who may be linked: members present in signaling, plus live peers we already hold links to. */
   readonly members: () => readonly string[];
+  /** The open links a member (or this node) last announced in its heartbeat; undefined if unknown. */
+  readonly announcedLinks?: (id: string) => readonly string[] | undefined;
   readonly createLink: (remote: string, initiator: boolean, onSignal: (signal: PeerSignal) => void) => PeerLink;
   /** Hands a new link to the node, which wraps it in the fault injector. */
   readonly attach: (link: Link) => void;
@@ -126,10 +128,20 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
 
   function plan(): void {
     if (closed || !o.signaling.joined()) return;
-    const result = planMesh({ self, members: o.members(), links: infos(), degree, backoff, now: scheduler.now(), rng, ...timeout() });
+    const members = o.members();
+    const result = planMesh({ self, members, links: infos(), degree, backoff, now: scheduler.now(), rng, announcedLinks: announced(members), ...timeout() });
     for (const [peer, b] of result.backoff) backoff.set(peer, b);
     for (const peer of result.disconnect) retire(peer, 'not in the mesh plan');
     for (const peer of result.connect) connect(peer);
+  }
+
+  function announced(members: readonly string[]): Map<string, readonly string[]> {
+    const out = new Map<string, readonly string[]>();
+    for (const id of [self, ...members]) {
+      const links = o.announcedLinks?.(id);
+      if (links) out.set(id, links);
+    }
+    return out;
   }
 
   const timeout = (): { connectTimeoutMs?: number } => (o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs });
@@ -156,14 +168,14 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
     o.signaling.signal(peer, { t: 'refuse', conn });
   }
 
-  /** The peer is full: give up this attempt now, back off from that peer, and plan another. */
+  /** The peer is full: give up this attempt now, leave that peer alone for a few seconds, and plan another. */
   function onRefused(from: string, conn: string | null): void {
     const current = attempts.get(from);
     if (!current || current.link.state !== 'connecting' || current.conn !== conn) {
       stale++;
       return;
     }
-    backoff.set(from, recordFailure(backoff.get(from), scheduler.now(), rng));
+    backoff.set(from, recordRefusal(backoff.get(from), scheduler.now(), rng));
     retire(from, 'the peer has all the links it admits');
     replan();
   }
