@@ -1,8 +1,9 @@
 import { flushSync } from 'svelte';
-import type { LinkStats, TabmeshApi } from '../api-types.ts';
-import type { FaultSettingsView, KvVersionView, LivenessView, NodeViewSource } from '../view-source.ts';
+import type { ChatMessageView, HeldMessageView, LinkStats, PeerInfo, TabmeshApi } from '../api-types.ts';
+import type { FaultSettingsView, KvVersionView, LivenessView, MemberView, NodeViewSource, PresenceView } from '../view-source.ts';
 import { attempt } from './attempt.ts';
 import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
+import { keepEqual, sameValue } from './keep-equal.ts';
 
 /**
  * Four repaints a second at most: as fast as anyone reads a changing number, and each repaint
@@ -27,6 +28,10 @@ export class NodeView {
   /** Bumped (throttled) on every change signal; every reading below depends on it. */
   #version = $state(0);
   #throttle: FrameThrottle | null = null;
+  // The last readings handed to the page, so an unchanged row keeps its object (see keepEqual).
+  // Plain fields, not state: they only remember, nothing depends on them.
+  #last = { peers: [] as PeerInfo[], messages: [] as ChatMessageView[], held: [] as HeldMessageView[], members: [] as MemberView[], presence: [] as PresenceView[] };
+  readonly #lastFaults = new Map<string, { out: FaultSettingsView; in: FaultSettingsView }>();
 
   constructor(source: NodeViewSource) {
     this.source = source;
@@ -65,11 +70,11 @@ export class NodeView {
     return read();
   }
 
-  readonly peers = $derived.by(() => this.#read(() => this.api.peers()));
+  readonly peers = $derived.by(() => this.#read(() => (this.#last.peers = keepEqual(this.api.peers(), this.#last.peers, (p) => p.id))));
   readonly clock = $derived.by(() => this.#read(() => this.api.clock()));
   readonly chatMode = $derived.by(() => this.#read(() => this.source.chatMode()));
-  readonly messages = $derived.by(() => this.#read(() => this.api.chat.messages()));
-  readonly held = $derived.by(() => this.#read(() => this.api.chat.held()));
+  readonly messages = $derived.by(() => this.#read(() => (this.#last.messages = keepEqual(this.api.chat.messages(), this.#last.messages, (m) => m.id))));
+  readonly held = $derived.by(() => this.#read(() => (this.#last.held = keepEqual(this.api.chat.held(), this.#last.held, (m) => m.id))));
   readonly text = $derived.by(() => this.#read(() => this.api.text.value()));
   readonly signaling = $derived.by(() => this.#read(() => this.source.signaling()));
   readonly signalingError = $derived.by(() => this.#read(() => this.source.signalingError()));
@@ -77,8 +82,8 @@ export class NodeView {
   readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
   readonly kvKeys = $derived.by(() => this.#read(() => this.source.kvKeys()));
   readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
-  readonly members = $derived.by(() => this.#read(() => this.source.members()));
-  readonly presence = $derived.by(() => this.#read(() => this.source.presence()));
+  readonly members = $derived.by(() => this.#read(() => (this.#last.members = keepEqual(this.source.members(), this.#last.members, (m) => m.id))));
+  readonly presence = $derived.by(() => this.#read(() => (this.#last.presence = keepEqual(this.source.presence(), this.#last.presence, (p) => p.peer))));
   readonly syncedWith = $derived.by(() => this.#read(() => new Set(this.source.syncedWith())));
   readonly sharing = $derived.by(() => this.#read(() => this.source.sharing()));
 
@@ -92,7 +97,13 @@ export class NodeView {
   }
 
   faults(peerId: string): { out: FaultSettingsView; in: FaultSettingsView } {
-    return this.#read(() => this.source.faults(peerId));
+    return this.#read(() => {
+      const next = this.source.faults(peerId);
+      const last = this.#lastFaults.get(peerId);
+      if (last !== undefined && sameValue(last, next)) return last;
+      this.#lastFaults.set(peerId, next);
+      return next;
+    });
   }
 
   liveness(peerId: string): LivenessView {

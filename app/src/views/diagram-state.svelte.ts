@@ -1,7 +1,8 @@
 import { flushSync } from 'svelte';
 import { MESSAGE_KINDS, type MessageKind } from '../../../core/envelope.ts';
-import { buildSpaceTime } from '../trace/space-time-model.ts';
+import { buildSpaceTime, type SpaceTimeModel } from '../trace/space-time-model.ts';
 import { browserFrameEnv, frameThrottle } from '../ui/frame-throttle.ts';
+import { keepEqual } from '../ui/keep-equal.ts';
 import type { NodeView } from '../ui/node-view.svelte.ts';
 import type { TraceView } from '../view-source.ts';
 import { EventFocus } from './event-focus.svelte.ts';
@@ -90,6 +91,16 @@ export class DiagramState {
     return [self, ...this.#view.members.map((m) => m.id).filter((id) => id !== self)];
   });
 
-  readonly model = $derived(buildSpaceTime(this.selection.events, { lanes: this.lanes }));
+  /** The model last drawn: a redraw keeps its unchanged events and arrows (see keepEqual). */
+  #drawn: SpaceTimeModel | null = null;
+
+  readonly model = $derived.by(() => {
+    const next = buildSpaceTime(this.selection.events, { lanes: this.lanes });
+    const drawn = this.#drawn;
+    if (drawn === null) return (this.#drawn = next);
+    const events = keepEqual(next.events, drawn.events, (p) => p.key);
+    const arrows = keepEqual(next.arrows, drawn.arrows, (a) => a.key);
+    return (this.#drawn = { ...next, events, arrows, byKey: new Map(events.map((p) => [p.key, p])) });
+  });
   readonly cone = $derived(this.focus.cone(this.model));
 }
