@@ -63,7 +63,7 @@ ${table(['function (source)', 'self ms', `% of ${PROFILE_MS / 1000} s`], js.map(
 function floorSentence(floorMean: number, tmMean: number, ywMean: number): string {
   const target =
     floorMean > TARGET_PERCENT
-      ? `the ${TARGET_PERCENT} % target is below it: bare open links alone cost ${(floorMean / TARGET_PERCENT).toFixed(1)}× the target`
+      ? `the ${TARGET_PERCENT} % target is below it: bare open links alone cost ${(floorMean / TARGET_PERCENT).toFixed(2)}× the target`
       : `the ${TARGET_PERCENT} % target leaves ${p2(TARGET_PERCENT - floorMean)} points above it for a system's own work`;
   return `\n**Floor.** ${N} tabs holding ${N - 1} bare simple-peer links each, no traffic and no app, cost ${p2(floorMean)} % of a core per tab (renderer, mean), so ${target}; tabmesh adds ${p2(tmMean - floorMean)} points to the floor, y-webrtc ${p2(ywMean - floorMean)}.`;
 }
