@@ -75,6 +75,24 @@ describe('trace sharing over a simulated mesh', () => {
     expect(net.node('n00').errors.total).toBe(0);
   });
 
+  it("shares every kind of event but the summaries' own sends and deliveries", () => {
+    const { net, share, sent, journal } = mesh(24);
+    for (const id of net.ids()) share(id).setSharing(true);
+    net.run(3000);
+    for (const id of net.ids()) share(id).setSharing(false);
+    const shared = (sent.get('n01') ?? []).flat();
+    const traced = journal().filter((e) => e.node === 'n01' && e.kind === 'trace');
+    // The room did carry summaries, and n01 recorded them: they are what is left out.
+    expect(traced.length).toBeGreaterThan(0);
+    expect(shared.filter((e) => e.kind === 'trace')).toEqual([]);
+    const kinds = new Set(shared.map((e) => e.kind));
+    expect(kinds.has('heartbeat')).toBe(true);
+    const sharedNs = new Set(shared.map((e) => e.n));
+    const lastShared = Math.max(...sharedNs);
+    const expected = journal().filter((e) => e.node === 'n01' && e.kind !== 'trace' && e.n <= lastShared && e.n > Math.min(...sharedNs));
+    expect(expected.filter((e) => !sharedNs.has(e.n))).toEqual([]);
+  });
+
   it('keeps every bound: events per summary and events per node', () => {
     const { net, share, sent } = mesh(23, { maxEventsPerSummary: 5, maxEventsPerNode: 12 });
     for (const id of net.ids()) share(id).setSharing(true);
