@@ -33,6 +33,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 interface PhaseResult {
   readonly name: string;
+  /** The main thread's own CPU time (ThreadTime). */
+  readonly cpuMsPerS: number;
+  /** Wall-clock duration of its tasks (TaskDuration): CPU time plus any wait for a core mid-task. */
   readonly taskMsPerS: number;
   readonly scriptMsPerS: number;
   readonly layoutStyleMsPerS: number;
@@ -85,6 +88,7 @@ async function measure(page: Page, cdp: CDPSession, name: string): Promise<Phase
   const drawn = (await diagram.count()) > 0 ? `${await diagram.getAttribute('data-events')} events, ${await diagram.getAttribute('data-arrows')} arrows` : '—';
   return {
     name,
+    cpuMsPerS: perS('ThreadTime'),
     taskMsPerS: perS('TaskDuration'),
     scriptMsPerS: perS('ScriptDuration'),
     layoutStyleMsPerS: perS('LayoutDuration', 'RecalcStyleDuration'),
@@ -194,7 +198,10 @@ function report(results: readonly PhaseResult[], formedS: number): void {
   for (const r of results) console.log(JSON.stringify(r));
   const shared = results[1] as PhaseResult;
   const worst = results.slice(2);
-  const diagramCost = Math.max(...worst.map((r) => r.taskMsPerS - shared.taskMsPerS));
+  // CPU time, not task duration: with 12 tabs on 2 cores a task's duration is mostly other tabs'
+  // work (a trace of this tab showed ~80 ms/s of its own CPU where TaskDuration said ~500).
+  const diagramCost = Math.max(...worst.map((r) => r.cpuMsPerS - shared.cpuMsPerS));
+  const diagramWall = Math.max(...worst.map((r) => r.taskMsPerS - shared.taskMsPerS));
   const p95 = Math.max(...worst.map((r) => r.p95));
   const pass = p95 <= TARGET_P95_FRAME_MS && diagramCost <= TARGET_DIAGRAM_MS_PER_S;
   const f = (x: number): string => x.toFixed(1);
@@ -203,12 +210,12 @@ function report(results: readonly PhaseResult[], formedS: number): void {
     `## Page responsiveness: 12 nodes in a room, the space-time diagram open
 
 Command: \`npm run bench:page\` — ${machineLine()}; load average when done ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min: other work on the machine shows here).
-${N} tabs over ${BROWSERS} headless Chromium processes, one room, mesh formed in ${f(formedS)} s; a driver sends a chat message or a KV put every ${TRAFFIC_EVERY_MS} ms from rotating tabs. One tab is measured for ${PHASE_MS / 1000} s per phase (after ${SETTLE_MS / 1000} s to settle): main-thread busy time per second from CDP \`Performance.getMetrics\` (TaskDuration, ScriptDuration, LayoutDuration + RecalcStyleDuration), and gaps between \`requestAnimationFrame\` callbacks. The diagram draws at most 400 events and redraws at most 4 times a second.
-Target: with the diagram open, p95 frame gap ≤ ${TARGET_P95_FRAME_MS} ms, and the diagram adds ≤ ${TARGET_DIAGRAM_MS_PER_S} ms of main-thread time per second over the same page without it. Result: p95 ${f(p95)} ms, diagram adds ${f(diagramCost)} ms/s — **${pass ? 'PASS' : 'FAIL'}**.
+${N} tabs over ${BROWSERS} headless Chromium processes, one room, mesh formed in ${f(formedS)} s; a driver sends a chat message or a KV put every ${TRAFFIC_EVERY_MS} ms from rotating tabs. One tab is measured for ${PHASE_MS / 1000} s per phase (after ${SETTLE_MS / 1000} s to settle): per second, from CDP \`Performance.getMetrics\`, the main thread's CPU time (ThreadTime) and the wall-clock duration of its tasks (TaskDuration, ScriptDuration, LayoutDuration + RecalcStyleDuration; on 2 cores shared by 12 tabs a duration includes waits for a core, so it can be several times the CPU time), and gaps between \`requestAnimationFrame\` callbacks. The diagram draws at most 400 events and redraws at most 4 times a second.
+Target: with the diagram open, p95 frame gap ≤ ${TARGET_P95_FRAME_MS} ms, and the diagram adds ≤ ${TARGET_DIAGRAM_MS_PER_S} ms of main-thread CPU time per second over the same page without it (all nodes sharing traces). Result: p95 ${f(p95)} ms, diagram adds ${f(diagramCost)} ms/s of CPU (${f(diagramWall)} ms/s of task duration) — **${pass ? 'PASS' : 'FAIL'}**.
 
 ${table(
-  ['phase', 'main thread ms/s', 'script ms/s', 'layout + style ms/s', 'frames', 'frame p50 ms', 'frame p95 ms', 'frame max ms', 'frames > 50 ms', 'drawn'],
-  results.map((r) => [r.name, f(r.taskMsPerS), f(r.scriptMsPerS), f(r.layoutStyleMsPerS), r.frames, f(r.p50), f(r.p95), f(r.max), r.longFrames, r.drawn]),
+  ['phase', 'main thread CPU ms/s', 'main thread task duration ms/s', 'script ms/s', 'layout + style ms/s', 'frames', 'frame p50 ms', 'frame p95 ms', 'frame max ms', 'frames > 50 ms', 'drawn'],
+  results.map((r) => [r.name, f(r.cpuMsPerS), f(r.taskMsPerS), f(r.scriptMsPerS), f(r.layoutStyleMsPerS), r.frames, f(r.p50), f(r.p95), f(r.max), r.longFrames, r.drawn]),
 )}`,
   );
 }
