@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepEqual, sameValue } from './keep-equal.ts';
+import { keepEqual, keeping, sameValue } from './keep-equal.ts';
 
 describe('sameValue', () => {
   it('compares plain data by value, arrays and nested objects included', () => {
@@ -42,5 +42,17 @@ describe('keepEqual', () => {
     const kept = keepEqual([{ id: 'b' }], previous, key);
     expect(kept).toHaveLength(1);
     expect(kept[0]).toBe(previous[1]);
+  });
+});
+
+describe('keeping', () => {
+  it('compares each reading with the one it returned last time', () => {
+    const keep = keeping<{ id: string; v: number }>((x) => x.id);
+    const first = keep([{ id: 'a', v: 1 }]);
+    const second = keep([{ id: 'a', v: 1 }, { id: 'b', v: 1 }]);
+    expect(second[0]).toBe(first[0]);
+    const third = keep([{ id: 'a', v: 2 }, { id: 'b', v: 1 }]);
+    expect(third[0]).not.toBe(second[0]);
+    expect(third[1]).toBe(second[1]);
   });
 });

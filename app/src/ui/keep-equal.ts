@@ -15,6 +15,12 @@ export function keepEqual<T>(next: readonly T[], previous: readonly T[], key: (i
   });
 }
 
+/** keepEqual with its own memory: each call keeps what it can of what the previous call returned. */
+export function keeping<T>(key: (item: T) => string): (next: readonly T[]) => T[] {
+  let last: T[] = [];
+  return (next) => (last = keepEqual(next, last, key));
+}
+
 const isPlain = (x: object): boolean => {
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;

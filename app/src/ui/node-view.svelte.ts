@@ -3,7 +3,7 @@ import type { ChatMessageView, HeldMessageView, LinkStats, PeerInfo, TabmeshApi 
 import type { FaultSettingsView, KvVersionView, LivenessView, MemberView, NodeViewSource, PresenceView } from '../view-source.ts';
 import { attempt } from './attempt.ts';
 import { browserFrameEnv, frameThrottle, type FrameThrottle } from './frame-throttle.ts';
-import { keepEqual, sameValue } from './keep-equal.ts';
+import { keeping, sameValue } from './keep-equal.ts';
 
 /**
  * Four repaints a second at most: as fast as anyone reads a changing number, and each repaint
@@ -28,9 +28,13 @@ export class NodeView {
   /** Bumped (throttled) on every change signal; every reading below depends on it. */
   #version = $state(0);
   #throttle: FrameThrottle | null = null;
-  // The last readings handed to the page, so an unchanged row keeps its object (see keepEqual).
-  // Plain fields, not state: they only remember, nothing depends on them.
-  #last = { peers: [] as PeerInfo[], messages: [] as ChatMessageView[], held: [] as HeldMessageView[], members: [] as MemberView[], presence: [] as PresenceView[] };
+  // Each remembers the last reading handed to the page, so an unchanged row keeps its object
+  // (see keepEqual). Plain memory, not state: nothing depends on it.
+  readonly #keepPeers = keeping<PeerInfo>((p) => p.id);
+  readonly #keepMessages = keeping<ChatMessageView>((m) => m.id);
+  readonly #keepHeld = keeping<HeldMessageView>((m) => m.id);
+  readonly #keepMembers = keeping<MemberView>((m) => m.id);
+  readonly #keepPresence = keeping<PresenceView>((p) => p.peer);
   readonly #lastFaults = new Map<string, { out: FaultSettingsView; in: FaultSettingsView }>();
 
   constructor(source: NodeViewSource) {
@@ -70,11 +74,11 @@ export class NodeView {
     return read();
   }
 
-  readonly peers = $derived.by(() => this.#read(() => (this.#last.peers = keepEqual(this.api.peers(), this.#last.peers, (p) => p.id))));
+  readonly peers = $derived.by(() => this.#read(() => this.#keepPeers(this.api.peers())));
   readonly clock = $derived.by(() => this.#read(() => this.api.clock()));
   readonly chatMode = $derived.by(() => this.#read(() => this.source.chatMode()));
-  readonly messages = $derived.by(() => this.#read(() => (this.#last.messages = keepEqual(this.api.chat.messages(), this.#last.messages, (m) => m.id))));
-  readonly held = $derived.by(() => this.#read(() => (this.#last.held = keepEqual(this.api.chat.held(), this.#last.held, (m) => m.id))));
+  readonly messages = $derived.by(() => this.#read(() => this.#keepMessages(this.api.chat.messages())));
+  readonly held = $derived.by(() => this.#read(() => this.#keepHeld(this.api.chat.held())));
   readonly text = $derived.by(() => this.#read(() => this.api.text.value()));
   readonly signaling = $derived.by(() => this.#read(() => this.source.signaling()));
   readonly signalingError = $derived.by(() => this.#read(() => this.source.signalingError()));
@@ -82,8 +86,8 @@ export class NodeView {
   readonly errors = $derived.by(() => this.#read(() => this.source.errors()));
   readonly kvKeys = $derived.by(() => this.#read(() => this.source.kvKeys()));
   readonly #stats = $derived.by(() => this.#read(() => this.api.stats()));
-  readonly members = $derived.by(() => this.#read(() => (this.#last.members = keepEqual(this.source.members(), this.#last.members, (m) => m.id))));
-  readonly presence = $derived.by(() => this.#read(() => (this.#last.presence = keepEqual(this.source.presence(), this.#last.presence, (p) => p.peer))));
+  readonly members = $derived.by(() => this.#read(() => this.#keepMembers(this.source.members())));
+  readonly presence = $derived.by(() => this.#read(() => this.#keepPresence(this.source.presence())));
   readonly syncedWith = $derived.by(() => this.#read(() => new Set(this.source.syncedWith())));
   readonly sharing = $derived.by(() => this.#read(() => this.source.sharing()));
 
