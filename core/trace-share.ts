@@ -9,9 +9,9 @@ import type { Dissemination, ErrorSink } from './transport.ts';
  * drawn in one tab shows arrows leaving for lanes it knows nothing of. A node that opts in
  * broadcasts, every interval, the events it recorded since its last summary (the newest few
  * hundred if there are more; never those of 'trace' messages, the summaries themselves), as an
- * ephemeral 'trace' broadcast: a lost summary is not
- * repaired, the next one follows. Every node keeps what it receives, bounded per node and in
- * the number of nodes, for the diagram to merge with its own journal.
+ * ephemeral 'trace' broadcast: a lost summary is not repaired, the next one follows. Every node
+ * keeps what it receives, bounded per node and in the number of nodes, for the diagram to merge
+ * with its own journal.
  */
 export interface TraceShareOptions {
   readonly self: string;
