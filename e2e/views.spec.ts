@@ -176,6 +176,15 @@ test('a dropped message is a crossed arrow; its clocks show on hover and its cau
     await expect(focused).toHaveAttribute('aria-pressed', 'true');
     await expect(send).toHaveAttribute('aria-pressed', 'false');
   });
+
+  await test.step('a look at the Mesh tab and back keeps the paused picture and the selection', async () => {
+    const selected = await a.page.locator('[data-testid="diagram"] [data-key][aria-pressed="true"]').getAttribute('data-key');
+    await openTab(a, 'mesh');
+    await expect(a.page.getByTestId('panel-diagram')).toBeHidden();
+    await openTab(a, 'diagram');
+    await expect(a.page.getByTestId('diagram-pause')).toHaveAttribute('aria-pressed', 'true');
+    await expect(a.page.locator(`[data-testid="diagram"] [data-key="${selected}"]`)).toHaveAttribute('aria-pressed', 'true');
+  });
 });
 
 test('causal chat holds a reply back while its question is delayed, and delivers both in order', async ({ mesh }) => {

@@ -34,6 +34,8 @@ export class DiagramState {
   readonly #view: NodeView;
   readonly focus = new EventFocus();
   #tick = $state(0);
+  /** False while the panel is hidden: the model stays as last drawn, whatever changes meanwhile. */
+  shown = $state(true);
   windowMs = $state(10_000);
   kinds = $state.raw<ReadonlySet<MessageKind>>(new Set(DEFAULT_KINDS));
   /** The trace and time as they were when paused; null while live. */
@@ -95,6 +97,8 @@ export class DiagramState {
   #drawn: SpaceTimeModel | null = null;
 
   readonly model = $derived.by(() => {
+    // Hidden, it reads nothing else, so nothing (a member joining, a kind toggled) rebuilds it.
+    if (!this.shown && this.#drawn !== null) return this.#drawn;
     const next = buildSpaceTime(this.selection.events, { lanes: this.lanes });
     const drawn = this.#drawn;
     if (drawn === null) return (this.#drawn = next);
