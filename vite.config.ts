@@ -28,6 +28,8 @@ export default defineConfig(({ mode }) => {
             }),
           ]),
     ],
+    // Browser build only, like the shims: Node tests keep the real package.
+    ...(nodeTests ? {} : { resolve: { alias: { debug: fileURLToPath(new URL('./app/src/net/debug-off.cjs', import.meta.url)) } } }),
     build: {
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
       emptyOutDir: true,
