@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACCEPT_SLACK,
   BACKOFF_CAP_MS,
+  CONNECT_CAP_FACTOR,
   REFUSAL_BACKOFF_MS,
   SHED_SETTLE_MS,
   isInitiator,
@@ -126,6 +127,23 @@ describe('planMesh in a small room', () => {
     expect(entry?.failures).toBe(3);
     expect(entry?.retryAt).toBeGreaterThanOrEqual(100_000 + 1000);
     expect(entry?.retryAt).toBeLessThanOrEqual(100_000 + 2000);
+  });
+
+  it('times a handshake from the last news of the peer, up to a cap', () => {
+    const now = 100_000;
+    const p = plan({
+      members: ids(4),
+      links: new Map<string, LinkInfo>([
+        // Started 9 s before the timeout ran out, but the answer came 4 s ago: still going.
+        ['n01', { state: 'connecting', since: now - 14_000, heardAt: now - 4000 }],
+        // Heard from, but not for longer than the timeout.
+        ['n02', { state: 'connecting', since: now - 14_000, heardAt: now - 5001 }],
+        // Heard from a moment ago, but going on for more than CONNECT_CAP_FACTOR timeouts.
+        ['n03', { state: 'connecting', since: now - CONNECT_CAP_FACTOR * 5000 - 1, heardAt: now - 100 }],
+      ]),
+    });
+    expect(p.disconnect).toEqual(['n02', 'n03']);
+    expect([...p.backoff.keys()]).toEqual(['n02', 'n03']);
   });
 
   it('rejects a degree or timeout that cannot work', () => {

@@ -25,7 +25,15 @@ import type { Rng } from './rng.ts';
  * a peer that refused again after a few seconds (recordRefusal), not after a growing backoff.
  */
 export const ACCEPT_SLACK = 2;
+/**
+ * A handshake is given up after this long without news from the peer (see `heardAt`). Counted
+ * from the last signal, not from the start: a peer whose page was busy for several seconds
+ * (a laptop loading the app, 16 tabs on 2 cores in bench:mesh) answers late but answers, and
+ * cutting such a handshake just after its answer arrived wasted it on both ends.
+ */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** However chatty the peer, a handshake ends after this many connect timeouts: a peer that keeps signalling must not hold a slot for ever. */
+export const CONNECT_CAP_FACTOR = 3;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 /** Longest wait before asking a peer that refused again (see recordRefusal). */
@@ -37,6 +45,8 @@ export interface LinkInfo {
   readonly state: LinkState;
   /** When the link entered its current state. */
   readonly since: number;
+  /** While connecting: when a handshake signal last came from the peer (unset: never). */
+  readonly heardAt?: number;
 }
 
 export interface Backoff {
@@ -118,7 +128,7 @@ export function planMesh(input: PlanInput): Plan {
     if (link.state === 'closed') continue;
     if (!memberSet.has(id)) {
       disconnect.push(id);
-    } else if (link.state === 'connecting' && now - link.since > connectTimeoutMs) {
+    } else if (link.state === 'connecting' && stalled(link, now, connectTimeoutMs)) {
       disconnect.push(id);
       failed.set(id, recordFailure(backoff.get(id), now, rng));
     } else {
@@ -206,6 +216,12 @@ function pairKey(a: string, b: string): number {
   let h = 0x811c9dc5;
   for (const c of a < b ? `${a} ${b}` : `${b} ${a}`) h = Math.imul(h ^ (c.codePointAt(0) ?? 0), 0x01000193);
   return h >>> 0;
+}
+
+/** A handshake with no news from the peer for a connect timeout, or going on for too long. */
+function stalled(link: LinkInfo, now: number, connectTimeoutMs: number): boolean {
+  const news = Math.max(link.since, link.heardAt ?? link.since);
+  return now - news > connectTimeoutMs || now - link.since > CONNECT_CAP_FACTOR * connectTimeoutMs;
 }
 
 const rank = (link: LinkInfo): number => (link.state === 'open' ? 0 : 1);

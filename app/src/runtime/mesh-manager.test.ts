@@ -42,7 +42,7 @@ class FakeLink implements PeerLink {
     const answerer = s.type === 'answer' && offerer === this ? this.net.answererOf(this) : undefined;
     if (answerer) {
       this.partner = answerer;
-      this.net.scheduler.after(1, () => {
+      this.net.scheduler.after(this.net.openDelayMs, () => {
         this.opened();
         answerer.opened();
       });
@@ -84,6 +84,10 @@ class Net {
   readonly errors: string[] = [];
   /** Every relayed signal, in sending order. */
   readonly sent: { at: number; from: string; to: string; t: string }[] = [];
+  /** From the answer to an open channel (ICE and DTLS, in a real browser). */
+  openDelayMs = 1;
+  /** Signals to a node wait until this time: its page is busy. */
+  readonly busyUntil = new Map<string, number>();
   private readonly rng = createRng(7);
 
   answererOf(offerer: FakeLink): FakeLink | undefined {
@@ -102,7 +106,8 @@ class Net {
         signal: (to, data) => {
           this.sent.push({ at: this.scheduler.now(), from: id, to, t: data.t });
           const copy = JSON.parse(JSON.stringify(data)) as unknown;
-          this.scheduler.after(2, () => this.managers.get(to)?.receive(id, copy));
+          const wait = Math.max(2, (this.busyUntil.get(to) ?? 0) - this.scheduler.now());
+          this.scheduler.after(wait, () => this.managers.get(to)?.receive(id, copy));
           return this.managers.has(to);
         },
       },
@@ -166,6 +171,20 @@ describe('createMeshManager', () => {
     net.scheduler.runFor(5000);
     expect(net.openLinks('a')).toEqual(['b']);
     expect(net.managers.get('a')?.stats().attempts).toBe(2);
+  });
+
+  it('keeps a handshake whose peer answers late, timing it from the last signal heard', () => {
+    const net = new Net();
+    net.openDelayMs = 2000;
+    net.add('a');
+    net.add('b');
+    // b's page is busy for 9.5 s: a's offer waits that long, and the channel opens 2 s after
+    // the answer, past 10 s from the offer. Timed from the offer, a would cut it and start over.
+    net.busyUntil.set('b', 9500);
+    net.scheduler.runFor(15_000);
+    expect(net.openLinks('a')).toEqual(['b']);
+    expect(net.managers.get('a')?.stats().attempts).toBe(1);
+    expect(net.errors).toEqual([]);
   });
 
   it('keeps a partial mesh within degree plus slack, with every node linked', () => {

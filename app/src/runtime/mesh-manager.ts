@@ -63,8 +63,8 @@ interface Attempt {
   conn: string | null;
   /** When the link entered its current state. */
   since: number;
-  /** Some signal of this attempt came from the peer. */
-  heard: boolean;
+  /** When a signal of this attempt last came from the peer; null if none has. */
+  heardAt: number | null;
   /** Closed by this node (planned, replaced): not a failure to back off from. */
   ours: boolean;
 }
@@ -81,7 +81,8 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
   let closed = false;
   let cancelSoon: (() => void) | null = null;
 
-  const infos = (): Map<string, LinkInfo> => new Map([...attempts].map(([peer, a]) => [peer, { state: a.link.state, since: a.since }]));
+  const infos = (): Map<string, LinkInfo> =>
+    new Map([...attempts].map(([peer, a]) => [peer, a.heardAt === null ? { state: a.link.state, since: a.since } : { state: a.link.state, since: a.since, heardAt: a.heardAt }]));
 
   function retire(peer: string, reason: string): void {
     const a = attempts.get(peer);
@@ -98,7 +99,7 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
       const conn = holder.attempt?.conn;
       if (conn) o.signaling.signal(peer, { t: 'signal', conn, signal });
     });
-    const attempt: Attempt = { link, conn, since: scheduler.now(), heard: false, ours: false };
+    const attempt: Attempt = { link, conn, since: scheduler.now(), heardAt: null, ours: false };
     holder.attempt = attempt;
     attempts.set(peer, attempt);
     everLinked.add(peer);
@@ -147,7 +148,7 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
   const timeout = (): { connectTimeoutMs?: number } => (o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs });
 
   function feed(peer: string, attempt: Attempt, signal: unknown): void {
-    attempt.heard = true;
+    attempt.heardAt = scheduler.now();
     if (!attempt.link.signal(signal)) o.onError('mesh', 'bad-signal', `${peer} relayed a signal WebRTC cannot use`);
   }
 
@@ -155,7 +156,7 @@ export function createMeshManager(o: MeshManagerOptions): MeshManager {
     if (!isInitiator(self, from)) return o.onError('mesh', 'unexpected-request', `${from} asked for an offer but should make it`);
     const current = attempts.get(from);
     // Our own offer is on its way (the two requests crossed): a second one would only replace it.
-    if (current && current.link.state === 'connecting' && !current.heard) return;
+    if (current && current.link.state === 'connecting' && current.heardAt === null) return;
     if (!shouldAccept(infos(), degree, from)) {
       refuse(from, null);
       return;
