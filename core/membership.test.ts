@@ -148,6 +148,30 @@ describe('membership', () => {
     expect(changes).toBe(4);
   });
 
+  it("does not count this node's own pause as the others' silence", () => {
+    let t = 0;
+    const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 10 }, () => t);
+    m.merge([{ id: 'b', name: 'B', heartbeat: 1, links: [] }]);
+    for (t = 20; t <= 60; t += 20) m.sweep(20);
+    // Nothing ran here from 80 to 560: b's heartbeats of that time may be waiting to be read.
+    t = 560;
+    m.sweep(20);
+    expect(m.status('b'), '80 ms of silence outside the pause').toBe('alive');
+    // After the pause, silence counts again: 120 ms, then 320 ms.
+    t = 600;
+    m.sweep(20);
+    expect(m.status('b')).toBe('suspected');
+    for (t = 620; t <= 800; t += 20) m.sweep(20);
+    expect(m.status('b')).toBe('dead');
+    // A member first heard after the pause gets no credit for it.
+    m.merge([{ id: 'c', name: 'C', heartbeat: 1, links: [] }]);
+    for (const end = t + 120; t < end; ) {
+      t += 20;
+      m.sweep(20);
+    }
+    expect(m.status('c')).toBe('suspected');
+  });
+
   it('gossips a bounded random subset in large rooms', () => {
     const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 5 }, () => 0);
     m.merge(Array.from({ length: 20 }, (_, i) => ({ id: `x${i}`, name: `X${i}`, heartbeat: 1, links: [] })));

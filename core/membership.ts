@@ -57,6 +57,9 @@ export interface HeartbeatEntry {
 export class Membership {
   private readonly table = new Map<string, Row>();
   private readonly listeners = new Set<() => void>();
+  /** When sweep last ran, and the latest stretch this node did not run (see sweep). */
+  private lastSweep: number;
+  private pause = { from: 0, to: 0 };
 
   constructor(
     readonly self: string,
@@ -65,7 +68,8 @@ export class Membership {
     private readonly now: () => number,
     initialHeartbeat = 0,
   ) {
-    this.table.set(self, { id: self, name: selfName, heartbeat: initialHeartbeat, status: 'alive', lastRise: now(), links: [] });
+    this.lastSweep = now();
+    this.table.set(self, { id: self, name: selfName, heartbeat: initialHeartbeat, status: 'alive', lastRise: this.lastSweep, links: [] });
   }
 
   /** Advances this node's own counter (with its current links); returns the entries to send to neighbours. */
@@ -112,13 +116,23 @@ export class Membership {
     if (changed) this.emit();
   }
 
-  /** Re-evaluates liveness against the clock; call on every beat. */
-  sweep(): void {
+  /**
+   * Re-evaluates liveness against the clock; call on every beat, `intervalMs` apart. A sweep more
+   * than one interval late means this node itself did not run meanwhile (a page busy for
+   * seconds, a laptop waking from sleep, a crashed node revived), and what its neighbours sent
+   * in that time may still be queued, unread. That stretch does not count as their silence, as
+   * Cassandra's failure detector ignores a local pause, so waking up does not suspect everyone.
+   * Only the latest pause is remembered.
+   */
+  sweep(intervalMs = 0): void {
     const t = this.now();
+    if (intervalMs > 0 && t - this.lastSweep > 2 * intervalMs) this.pause = { from: this.lastSweep + intervalMs, to: t };
+    this.lastSweep = t;
     let changed = false;
     for (const m of this.table.values()) {
       if (m.id === this.self) continue;
-      const silent = t - m.lastRise;
+      const paused = Math.max(0, this.pause.to - Math.max(this.pause.from, m.lastRise));
+      const silent = t - m.lastRise - paused;
       if (m.status === 'dead' && silent > this.config.deadAfterMs + this.config.forgetAfterMs) {
         this.table.delete(m.id);
         changed = true;

@@ -267,7 +267,7 @@ export class TabmeshNode {
       .sort((a, b) => (this.lastBeatTo.get(a) ?? 0) - (this.lastBeatTo.get(b) ?? 0))
       .slice(0, count);
     this.sendHeartbeat([...always, ...chosen], entries);
-    this.membership.sweep();
+    this.membership.sweep(this.config.heartbeatMs);
   }
 
   /** A new link hears our table at once, without waiting to be picked by a beat. */
