@@ -93,8 +93,13 @@ const INTERACTION_RECORDER = `(() => {
   const longest = new Map();
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (!e.interactionId) continue;
-      longest.set(e.interactionId, Math.max(longest.get(e.interactionId) ?? 0, e.duration));
+      if (!e.interactionId || (longest.get(e.interactionId)?.ms ?? -1) >= e.duration) continue;
+      longest.set(e.interactionId, {
+        ms: e.duration,
+        inputDelay: e.processingStart - e.startTime,
+        processing: e.processingEnd - e.processingStart,
+        presentation: e.startTime + e.duration - e.processingEnd,
+      });
     }
   }).observe({ type: 'event', durationThreshold: ${EVENT_TIMING_FLOOR_MS} });
   window.__benchInteractions = () => {
@@ -104,7 +109,17 @@ const INTERACTION_RECORDER = `(() => {
   };
 })()`;
 
-interface Interaction {
+/** Event Timing's three parts of an interaction (they add up to its duration, rounded to 8 ms). */
+interface Parts {
+  /** Input to its handlers starting: the main thread was busy with something else. */
+  readonly inputDelay: number;
+  /** The handlers themselves. */
+  readonly processing: number;
+  /** Handlers done to the next frame painted: rendering, and any task that ran before it. */
+  readonly presentation: number;
+}
+
+interface Interaction extends Partial<Parts> {
   readonly clicked: string;
   /** Input to next paint; the floor when Event Timing reported nothing (faster than the floor). */
   readonly ms: number;
@@ -116,14 +131,16 @@ interface Interaction {
  */
 async function interact(page: Page): Promise<Interaction[]> {
   await page.evaluate(INTERACTION_RECORDER);
-  const drain = (): Promise<number[]> => page.evaluate(() => (window as unknown as { __benchInteractions: () => number[] }).__benchInteractions());
+  const drain = (): Promise<(Parts & { ms: number })[]> =>
+    page.evaluate(() => (window as unknown as { __benchInteractions: () => (Parts & { ms: number })[] }).__benchInteractions());
   const done: Interaction[] = [];
   const click = async (testId: string): Promise<void> => {
     await drain();
     await page.getByTestId(testId).click();
     // Entries are delivered after the frame they waited for, well within the gap.
     await sleep(INTERACTION_GAP_MS);
-    done.push({ clicked: testId, ms: Math.max(EVENT_TIMING_FLOOR_MS, ...(await drain())) });
+    const slowest = (await drain()).sort((a, b) => b.ms - a.ms)[0];
+    done.push(slowest === undefined ? { clicked: testId, ms: EVENT_TIMING_FLOOR_MS } : { clicked: testId, ...slowest });
   };
   for (let round = 0; round < INTERACTION_ROUNDS; round++) {
     await click('diagram-kind-gossip');
@@ -299,6 +316,14 @@ async function measureRoom(url: string, outDir: string, layout: Layout): Promise
   }
 }
 
+/** `--layout=shared` or `--layout=own-core` measures one layout for a quick look, and leaves RESULTS.md alone. */
+function layoutArgument(argv: readonly string[]): Layout | null {
+  if (argv.length === 0) return null;
+  const m = argv.length === 1 ? /^--layout=(shared|own-core)$/.exec(argv[0] as string) : null;
+  if (m === null) throw new RangeError(`unknown arguments ${JSON.stringify(argv)}; expected nothing, or --layout=shared or --layout=own-core`);
+  return m[1] as Layout;
+}
+
 async function run(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'tabmesh-page-bench-'));
   const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(outDir, { recursive: true, force: true })];
@@ -308,11 +333,13 @@ async function run(): Promise<void> {
     const server = createSignalingServer({ host: '127.0.0.1', port: 0, staticDir: outDir });
     const { url } = await server.listen();
     cleanups.push(() => server.close());
-    const rooms: RoomResult[] = [await measureRoom(url, outDir, 'shared')];
-    const blocker = ownCoreBlocker();
+    const only = layoutArgument(process.argv.slice(2));
+    const rooms: RoomResult[] = [];
+    if (only !== 'own-core') rooms.push(await measureRoom(url, outDir, 'shared'));
+    const blocker = only === 'shared' ? 'not asked for (--layout=shared)' : ownCoreBlocker();
     if (blocker === null) rooms.push(await measureRoom(url, outDir, 'own-core'));
     else console.error(`bench:page: the own-core layout is skipped: ${blocker}`);
-    report(rooms, blocker);
+    report(rooms, blocker, only === null);
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -380,10 +407,23 @@ ${table(
     const ms = room.interactions.filter((i) => i.clicked === clicked).map((i) => i.ms).sort((a, b) => a - b);
     return ['`' + clicked + '`', ms.length, f(quantile(ms, 0.5)), f(ms[ms.length - 1] ?? 0)];
   }),
-)}`;
+)}
+
+${partsTable(room.interactions)}`;
 }
 
-function report(rooms: readonly RoomResult[], ownCoreSkipped: string | null): void {
+/** Where the clicks over 100 ms spent their time, by Event Timing's parts. */
+function partsTable(interactions: readonly Interaction[]): string {
+  const slow = interactions.filter((i): i is Interaction & Parts => i.ms > 100 && i.inputDelay !== undefined);
+  if (slow.length === 0) return 'No click took over 100 ms.';
+  const cell = (key: keyof Parts): string => {
+    const xs = slow.map((i) => i[key]).sort((a, b) => a - b);
+    return `${f(quantile(xs, 0.5))} / ${f(xs[xs.length - 1] ?? 0)}`;
+  };
+  return `The ${slow.length} clicks over 100 ms, by Event Timing's parts (median / max, ms): input delay (the main thread busy with other work when the click came) ${cell('inputDelay')}; handlers ${cell('processing')}; presentation (from the handlers to the painted frame) ${cell('presentation')}.`;
+}
+
+function report(rooms: readonly RoomResult[], ownCoreSkipped: string | null, write: boolean): void {
   for (const room of rooms) {
     for (const r of room.results) console.log(JSON.stringify({ layout: room.layout, ...r }));
     for (const i of room.interactions) console.log(JSON.stringify({ layout: room.layout, ...i }));
@@ -394,9 +434,7 @@ function report(rooms: readonly RoomResult[], ownCoreSkipped: string | null): vo
     return `- **${where}**: p95 frame gap ${f(v.p95)} ms, diagram ${f(v.diagramCost)} ms/s → ${verdict(v.framesPass)}; slowest click ${f(v.slowest)} ms → ${verdict(v.interactionsPass)}.`;
   });
   if (ownCoreSkipped !== null) targets.push(`- **own core**: not measured: ${ownCoreSkipped}.`);
-  writeSection(
-    'page-responsiveness',
-    `## Page responsiveness: 12 nodes in a room, the space-time diagram open
+  const markdown = `## Page responsiveness: 12 nodes in a room, the space-time diagram open
 
 Command: \`npm run bench:page\` — ${machineLine()}; load average when done ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min: other work on the machine shows here).
 ${N} tabs in one room, twice: with every tab sharing the machine's cores, and with the measured tab on a core of its own (as on a student's laptop, the rest of the room elsewhere). A driver sends a chat message or a KV put every ${TRAFFIC_EVERY_MS} ms from rotating tabs. One tab is measured for ${PHASE_MS / 1000} s per phase (after ${SETTLE_MS / 1000} s to settle): per second, from CDP \`Performance.getMetrics\`, the main thread's CPU time (ThreadTime) and the wall-clock duration of its tasks (TaskDuration, ScriptDuration, LayoutDuration + RecalcStyleDuration; when the cores are shared a duration includes waits for a core, so it can be several times the CPU time), and gaps between \`requestAnimationFrame\` callbacks. The diagram draws at most 400 events and redraws at most 4 times a second.
@@ -407,8 +445,9 @@ ${N} tabs in one room, twice: with every tab sharing the machine's cores, and wi
 
 ${targets.join('\n')}
 
-${rooms.map(roomBlock).join('\n\n')}`,
-  );
+${rooms.map(roomBlock).join('\n\n')}`;
+  if (write) writeSection('page-responsiveness', markdown);
+  else console.error(`bench:page: one layout only, so RESULTS.md is left alone:\n\n${markdown}`);
 }
 
 run().then(
