@@ -38,6 +38,8 @@ const TARGET_INTERACTION_MS = 200;
 /** Event Timing reports only events at least this long (its floor); a faster interaction counts as this. */
 const EVENT_TIMING_FLOOR_MS = 16;
 const INTERACTION_ROUNDS = 6;
+/** One round of clicks, by test id: a kind filter off and on, pause and resume, away to the Mesh tab and back. */
+const CLICK_ROUND = ['diagram-kind-gossip', 'diagram-kind-gossip', 'diagram-pause', 'diagram-pause', 'tab-mesh', 'tab-diagram'] as const;
 /** Between clicks, so that each is its own interaction and the page is mid-stream, not idle, when it comes. */
 const INTERACTION_GAP_MS = 700;
 
@@ -119,6 +121,9 @@ interface Parts {
   readonly presentation: number;
 }
 
+/** What the in-page recorder returns for one interaction. */
+type Entry = Parts & { readonly ms: number };
+
 interface Interaction extends Partial<Parts> {
   readonly clicked: string;
   /** Input to next paint; the floor when Event Timing reported nothing (faster than the floor). */
@@ -131,8 +136,7 @@ interface Interaction extends Partial<Parts> {
  */
 async function interact(page: Page): Promise<Interaction[]> {
   await page.evaluate(INTERACTION_RECORDER);
-  const drain = (): Promise<(Parts & { ms: number })[]> =>
-    page.evaluate(() => (window as unknown as { __benchInteractions: () => (Parts & { ms: number })[] }).__benchInteractions());
+  const drain = (): Promise<Entry[]> => page.evaluate(() => (window as unknown as { __benchInteractions: () => Entry[] }).__benchInteractions());
   const done: Interaction[] = [];
   const click = async (testId: string): Promise<void> => {
     await drain();
@@ -142,14 +146,7 @@ async function interact(page: Page): Promise<Interaction[]> {
     const slowest = (await drain()).sort((a, b) => b.ms - a.ms)[0];
     done.push(slowest === undefined ? { clicked: testId, ms: EVENT_TIMING_FLOOR_MS } : { clicked: testId, ...slowest });
   };
-  for (let round = 0; round < INTERACTION_ROUNDS; round++) {
-    await click('diagram-kind-gossip');
-    await click('diagram-kind-gossip');
-    await click('diagram-pause');
-    await click('diagram-pause');
-    await click('tab-mesh');
-    await click('tab-diagram');
-  }
+  for (let round = 0; round < INTERACTION_ROUNDS; round++) for (const testId of CLICK_ROUND) await click(testId);
   return done;
 }
 
@@ -209,6 +206,19 @@ async function setSharing(page: Page, stayOnDiagram: boolean): Promise<void> {
   if (!stayOnDiagram) await page.getByTestId('tab-mesh').click();
 }
 
+type Cleanup = () => Promise<unknown> | void;
+
+/** Last in, first out; one that fails is reported and the rest still run. */
+async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error(`bench:page: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 type Layout = 'shared' | 'own-core';
 
 interface RoomResult {
@@ -246,7 +256,7 @@ function ownCoreBlocker(): string | null {
 const pinSelf = (cpus: string): void => void execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 
 async function measureRoom(url: string, outDir: string, layout: Layout): Promise<RoomResult> {
-  const cleanups: (() => Promise<unknown> | void)[] = [];
+  const cleanups: Cleanup[] = [];
   let stopTraffic = false;
   try {
     const launch = async (cpu: number | null): Promise<Browser> => {
@@ -306,13 +316,7 @@ async function measureRoom(url: string, outDir: string, layout: Layout): Promise
     return { layout, results, interactions, formedS };
   } finally {
     stopTraffic = true;
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`bench:page: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    await runCleanups(cleanups);
   }
 }
 
@@ -326,7 +330,7 @@ function layoutArgument(argv: readonly string[]): Layout | null {
 
 async function run(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'tabmesh-page-bench-'));
-  const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(outDir, { recursive: true, force: true })];
+  const cleanups: Cleanup[] = [() => rmSync(outDir, { recursive: true, force: true })];
   try {
     // Built into a directory of its own: dist/ may be what an e2e run is serving right now.
     await buildApp(repoRoot, { logLevel: 'warn', build: { outDir, emptyOutDir: true } });
@@ -341,13 +345,7 @@ async function run(): Promise<void> {
     else console.error(`bench:page: the own-core layout is skipped: ${blocker}`);
     report(rooms, blocker, only === null);
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`bench:page: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    await runCleanups(cleanups);
   }
 }
 
@@ -439,7 +437,7 @@ function report(rooms: readonly RoomResult[], ownCoreSkipped: string | null, wri
 Command: \`npm run bench:page\` — ${machineLine()}; load average when done ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min: other work on the machine shows here).
 ${N} tabs in one room, twice: with every tab sharing the machine's cores, and with the measured tab on a core of its own (as on a student's laptop, the rest of the room elsewhere). A driver sends a chat message or a KV put every ${TRAFFIC_EVERY_MS} ms from rotating tabs. One tab is measured for ${PHASE_MS / 1000} s per phase (after ${SETTLE_MS / 1000} s to settle): per second, from CDP \`Performance.getMetrics\`, the main thread's CPU time (ThreadTime) and the wall-clock duration of its tasks (TaskDuration, ScriptDuration, LayoutDuration + RecalcStyleDuration; when the cores are shared a duration includes waits for a core, so it can be several times the CPU time), and gaps between \`requestAnimationFrame\` callbacks. The diagram draws at most 400 events and redraws at most 4 times a second.
 
-**Interactions.** Then, the diagram still open with every kind and the traffic still going, ${INTERACTION_ROUNDS * 6} real clicks (Playwright's mouse, so trusted input), ${INTERACTION_GAP_MS} ms apart, ${INTERACTION_ROUNDS} rounds of: the gossip filter off and on, pause and resume, the Mesh tab and back to the diagram (both panels stay mounted once opened and are hidden and shown). Each is timed by the browser's Event Timing API (\`PerformanceObserver\` type \`event\`, grouped by \`interactionId\`, the longest entry of each): from the input until the next frame is painted after its handlers ran, the measure behind Chrome's Interaction to Next Paint.
+**Interactions.** Then, the diagram still open with every kind and the traffic still going, ${INTERACTION_ROUNDS * CLICK_ROUND.length} real clicks (Playwright's mouse, so trusted input), ${INTERACTION_GAP_MS} ms apart, ${INTERACTION_ROUNDS} rounds of: the gossip filter off and on, pause and resume, the Mesh tab and back to the diagram (both panels stay mounted once opened and are hidden and shown). Each is timed by the browser's Event Timing API (\`PerformanceObserver\` type \`event\`, grouped by \`interactionId\`, the longest entry of each): from the input until the next frame is painted after its handlers ran, the measure behind Chrome's Interaction to Next Paint.
 
 **Targets**, with the diagram open: p95 frame gap ≤ ${TARGET_P95_FRAME_MS} ms and the diagram adds ≤ ${TARGET_DIAGRAM_MS_PER_S} ms of main-thread CPU time per second over the same page without it (all nodes sharing traces); the slowest click ≤ ${TARGET_INTERACTION_MS} ms (web.dev's "good" Interaction to Next Paint, which below 50 interactions is the slowest).
 
