@@ -95,18 +95,21 @@ async function faultTable(nodes: readonly TabNode[]): Promise<{ node: TabNode; p
   return rows.flat();
 }
 
+/** Names can repeat in a room; the id makes a pair unambiguous. */
+const tag = (n: TabNode): string => `${n.name}/${n.id}`;
+
 /** For each node, which of the others it cuts both ways: "a>b" for every such pair. */
 async function cuts(nodes: readonly TabNode[]): Promise<string[]> {
   return (await faultTable(nodes))
     .filter(({ f }) => f.out.cut && f.in.cut)
-    .map(({ node, peer }) => `${node.name}>${peer.name}`)
+    .map(({ node, peer }) => `${tag(node)}>${tag(peer)}`)
     .sort();
 }
 
 /** The pairs a partition into `groups` cuts. */
 const expectedCuts = (groups: readonly (readonly TabNode[])[]): string[] =>
   groups
-    .flatMap((g) => g.flatMap((n) => groups.filter((o) => o !== g).flatMap((o) => o.map((p) => `${n.name}>${p.name}`))))
+    .flatMap((g) => g.flatMap((n) => groups.filter((o) => o !== g).flatMap((o) => o.map((p) => `${tag(n)}>${tag(p)}`))))
     .sort();
 
 /** Every member's row says its reports arrive. */
@@ -126,17 +129,19 @@ test('the instructor splits six students into groups with clicks, a late joiner 
 
   await test.step('arrange the groups by dragging rows and with the group select, then partition', async () => {
     const row = (n: TabNode) => teacher.getByTestId(`member-${n.id}`);
+    // By id, not by name: two students can draw the same friendly name.
+    const chip = (group: string, n: TabNode) => teacher.getByTestId(group).getByTestId(`group-member-${n.id}`);
     // Each dragged row starts in the other group, so only the drop can put it where it ends up.
     for (const [n, from, to] of [[a, '1', 'group-1'], [d, '0', 'group-2']] as const) {
       await teacher.getByTestId(`member-group-select-${n.id}`).selectOption(from);
-      await expect(teacher.getByTestId(to)).not.toContainText(n.name);
+      await expect(chip(to, n)).toHaveCount(0);
       await row(n).dragTo(teacher.getByTestId(to), { sourcePosition: { x: 8, y: 8 } });
-      await expect(teacher.getByTestId(to)).toContainText(n.name);
+      await expect(chip(to, n)).toBeVisible();
     }
     for (const n of [b, c]) await teacher.getByTestId(`member-group-select-${n.id}`).selectOption('0');
     for (const n of [e, f]) await teacher.getByTestId(`member-group-select-${n.id}`).selectOption('1');
-    for (const n of left) await expect(teacher.getByTestId('group-1')).toContainText(n.name);
-    for (const n of right) await expect(teacher.getByTestId('group-2')).toContainText(n.name);
+    for (const n of left) await expect(chip('group-1', n)).toBeVisible();
+    for (const n of right) await expect(chip('group-2', n)).toBeVisible();
     await teacher.getByTestId('partition-groups').click();
     await expect.poll(() => cuts(room.nodes)).toEqual(expectedCuts([left, right]));
   });
@@ -167,7 +172,7 @@ test('the instructor splits six students into groups with clicks, a late joiner 
 
   await test.step('a student joining during the partition goes into the smallest group (ties: the first)', async () => {
     const late = await room.open(0);
-    await expect(teacher.getByTestId('group-1')).toContainText(late.name);
+    await expect(teacher.getByTestId('group-1').getByTestId(`group-member-${late.id}`)).toBeVisible();
     await expect.poll(() => cuts(room.nodes)).toEqual(expectedCuts([[...left, late], right]));
     await expect.poll(() => late.sees(a)).toBe(true);
     await expect.poll(() => late.text()).toContain('left-text;');
@@ -223,7 +228,7 @@ test('a three-step scenario file plays on time: each step shows in the students\
   const delays = async (): Promise<number[]> => (await faultTable(room.nodes)).map(({ f }) => f.out.delayMs);
   const state = async (): Promise<[string[], number[]]> => {
     const table = await faultTable(room.nodes);
-    const cut = table.filter(({ f }) => f.out.cut && f.in.cut).map(({ node, peer }) => `${node.name}>${peer.name}`);
+    const cut = table.filter(({ f }) => f.out.cut && f.in.cut).map(({ node, peer }) => `${tag(node)}>${tag(peer)}`);
     return [cut.sort(), table.map(({ f }) => f.out.delayMs)];
   };
 
