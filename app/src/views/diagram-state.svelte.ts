@@ -6,7 +6,7 @@ import { keepEqual } from '../ui/keep-equal.ts';
 import type { NodeView } from '../ui/node-view.svelte.ts';
 import type { TraceView } from '../view-source.ts';
 import { EventFocus } from './event-focus.svelte.ts';
-import { selectTrace } from './trace-select.ts';
+import { selectTrace, type TraceSelection } from './trace-select.ts';
 
 export const DIAGRAM_WINDOWS: readonly { readonly ms: number; readonly label: string }[] = [
   { ms: 5_000, label: 'last 5 s' },
@@ -65,8 +65,9 @@ export class DiagramState {
       return;
     }
     const { local, remote } = this.#view.source.trace();
-    // The local journal array grows in place; a paused picture needs its own copy.
-    this.#frozen = { trace: { local: local.slice(), remote }, now: this.#view.source.now() };
+    // The local journal array grows in place; a paused picture needs its own copy. Pause stops
+    // the picture on screen, at the time it was drawn for (see `selection`).
+    this.#frozen = { trace: { local: local.slice(), remote }, now: this.#drawnSelection?.to ?? this.#view.source.now() };
   }
 
   setKind(kind: MessageKind, on: boolean): void {
@@ -81,10 +82,19 @@ export class DiagramState {
     return this.#frozen ?? { trace: this.#view.source.trace(), now: this.#view.source.now() };
   });
 
+  /** The selection last computed, with the window and kinds it was computed for. */
+  #drawnSelection: (TraceSelection & { from: number; to: number; windowMs: number; kinds: ReadonlySet<MessageKind> }) | null = null;
+
   readonly selection = $derived.by(() => {
-    const { trace, now } = this.#input;
-    const from = now - this.windowMs;
-    return { ...selectTrace(trace, { from, to: now, kinds: this.kinds, max: MAX_DIAGRAM_EVENTS }), from, to: now };
+    const input = this.#input;
+    const { windowMs, kinds } = this;
+    const last = this.#drawnSelection;
+    // Pausing keeps what is drawn: selecting and laying out the same picture again cost a
+    // 12-node room's tab 30–60 ms inside the click (bench:page).
+    if (input === this.#frozen && last !== null && last.to === input.now && last.windowMs === windowMs && last.kinds === kinds) return last;
+    const { trace, now } = input;
+    const from = now - windowMs;
+    return (this.#drawnSelection = { ...selectTrace(trace, { from, to: now, kinds, max: MAX_DIAGRAM_EVENTS }), from, to: now, windowMs, kinds });
   });
 
   /** This node's lane first, then every member by id, so lanes keep their places as events come and go. */

@@ -33,3 +33,33 @@ describe('DiagramState while its panel is hidden', () => {
     expect(diagram.model.events.map((e) => e.event.kind)).toEqual(['chat']);
   });
 });
+
+describe('DiagramState pause', () => {
+  it('stops the picture as drawn, not as the journal is at the click, and resumes live', () => {
+    const local = [send(1000, 'chat'), send(2000, 'gossip')];
+    let now = 5000;
+    const api = { id: 'me', peers: () => [] } as unknown as TabmeshApi;
+    const source = { api, trace: () => ({ local, remote: [] }), now: () => now, members: () => [] } as unknown as NodeViewSource;
+    const diagram = new DiagramState(new NodeView(source));
+    const drawn = diagram.model;
+    expect(diagram.selection.to).toBe(5000);
+
+    // A send after the last redraw, and the clock moves on: the paused picture is still the drawn one.
+    local.push(send(5500, 'chat'));
+    now = 6000;
+    diagram.togglePause();
+    expect(diagram.paused).toBe(true);
+    expect(diagram.selection.to).toBe(5000);
+    expect(diagram.model.events).toEqual(drawn.events);
+
+    // Paused, a filter still applies, to the frozen trace at the frozen time.
+    diagram.setKind('gossip', false);
+    expect(diagram.model.events.map((e) => e.event.t)).toEqual([1000]);
+    diagram.setKind('gossip', true);
+    expect(diagram.model.events.map((e) => e.event.t)).toEqual([1000, 2000]);
+
+    diagram.togglePause();
+    expect(diagram.selection.to).toBe(6000);
+    expect(diagram.model.events.map((e) => e.event.t)).toEqual([1000, 2000, 5500]);
+  });
+});
