@@ -3,9 +3,11 @@ import type { JournalEvent } from '../../../core/journal.ts';
 import type { TabmeshApi } from '../api-types.ts';
 import { NodeView } from '../ui/node-view.svelte.ts';
 import type { NodeViewSource, TraceView } from '../view-source.ts';
-import { DiagramState } from './diagram-state.svelte.ts';
+import { DiagramState, type AfterPaint } from './diagram-state.svelte.ts';
 
 let n = 0;
+/** Applies control changes at once, as if every frame were painted immediately. */
+const now: AfterPaint = (run) => run();
 const send = (t: number, kind: JournalEvent['kind']): JournalEvent => ({
   n: ++n, t, type: 'send', node: 'me', peer: 'b', dir: 'out', msgId: `m${n}`, kind, bytes: 1, lamport: n, vc: { me: n },
 });
@@ -20,7 +22,7 @@ function fakeView(): NodeView {
 
 describe('DiagramState while its panel is hidden', () => {
   it('keeps the model it last drew, then redraws on being shown with what changed meanwhile', () => {
-    const diagram = new DiagramState(fakeView());
+    const diagram = new DiagramState(fakeView(), now);
     const drawn = diagram.model;
     expect(drawn.events.map((e) => e.event.kind)).toEqual(['chat', 'gossip']);
 
@@ -37,16 +39,16 @@ describe('DiagramState while its panel is hidden', () => {
 describe('DiagramState pause', () => {
   it('stops the picture as drawn, not as the journal is at the click, and resumes live', () => {
     const local = [send(1000, 'chat'), send(2000, 'gossip')];
-    let now = 5000;
+    let clock = 5000;
     const api = { id: 'me', peers: () => [] } as unknown as TabmeshApi;
-    const source = { api, trace: () => ({ local, remote: [] }), now: () => now, members: () => [] } as unknown as NodeViewSource;
-    const diagram = new DiagramState(new NodeView(source));
+    const source = { api, trace: () => ({ local, remote: [] }), now: () => clock, members: () => [] } as unknown as NodeViewSource;
+    const diagram = new DiagramState(new NodeView(source), now);
     const drawn = diagram.model;
     expect(diagram.selection.to).toBe(5000);
 
     // A send after the last redraw, and the clock moves on: the paused picture is still the drawn one.
     local.push(send(5500, 'chat'));
-    now = 6000;
+    clock = 6000;
     diagram.togglePause();
     expect(diagram.paused).toBe(true);
     expect(diagram.selection.to).toBe(5000);
@@ -61,5 +63,25 @@ describe('DiagramState pause', () => {
     diagram.togglePause();
     expect(diagram.selection.to).toBe(6000);
     expect(diagram.model.events.map((e) => e.event.t)).toEqual([1000, 2000, 5500]);
+  });
+});
+
+describe('DiagramState controls', () => {
+  it('show a change at once and redraw for it after the next paint', () => {
+    const painted: (() => void)[] = [];
+    const diagram = new DiagramState(fakeView(), (run) => painted.push(run));
+    const drawn = diagram.model;
+
+    diagram.setKind('gossip', false);
+    diagram.togglePause();
+    // The checkbox and the button already say so; the picture is the one drawn before.
+    expect(diagram.kinds.has('gossip')).toBe(false);
+    expect(diagram.paused).toBe(true);
+    expect(diagram.model.events).toEqual(drawn.events);
+    // Two changes before a paint: one redraw.
+    expect(painted).toHaveLength(1);
+
+    painted.shift()?.();
+    expect(diagram.model.events.map((e) => e.event.kind)).toEqual(['chat']);
   });
 });
