@@ -126,11 +126,11 @@ test('the instructor splits six students into groups with clicks, a late joiner 
   const left = [a, b, c];
   const right = [d, e, f];
   await allReporting(teacher, room.nodes);
+  // By id, not by name: two students can draw the same friendly name.
+  const chip = (group: string, n: TabNode) => teacher.getByTestId(group).getByTestId(`group-member-${n.id}`);
 
   await test.step('arrange the groups by dragging rows and with the group select, then partition', async () => {
     const row = (n: TabNode) => teacher.getByTestId(`member-${n.id}`);
-    // By id, not by name: two students can draw the same friendly name.
-    const chip = (group: string, n: TabNode) => teacher.getByTestId(group).getByTestId(`group-member-${n.id}`);
     // Each dragged row starts in the other group, so only the drop can put it where it ends up.
     for (const [n, from, to] of [[a, '1', 'group-1'], [d, '0', 'group-2']] as const) {
       await teacher.getByTestId(`member-group-select-${n.id}`).selectOption(from);
@@ -172,7 +172,7 @@ test('the instructor splits six students into groups with clicks, a late joiner 
 
   await test.step('a student joining during the partition goes into the smallest group (ties: the first)', async () => {
     const late = await room.open(0);
-    await expect(teacher.getByTestId('group-1').getByTestId(`group-member-${late.id}`)).toBeVisible();
+    await expect(chip('group-1', late)).toBeVisible();
     await expect.poll(() => cuts(room.nodes)).toEqual(expectedCuts([[...left, late], right]));
     await expect.poll(() => late.sees(a)).toBe(true);
     await expect.poll(() => late.text()).toContain('left-text;');
