@@ -36,12 +36,15 @@ interface Drawn {
   readonly frozen: { readonly trace: TraceView; readonly now: number } | null;
 }
 
-/** Runs `run` once the browser has painted the next frame (or after a fallback, in a page that gets no frames). */
-export type AfterPaint = (run: () => void) => void;
+/**
+ * Runs `run` once the browser has painted the next frame and `waitMs` more have passed (or
+ * after a fallback, in a page that gets no frames).
+ */
+export type AfterPaint = (run: () => void, waitMs: number) => void;
 
 const AFTER_PAINT_FALLBACK_MS = 200;
 
-export const afterNextPaint: AfterPaint = (run) => {
+export const afterNextPaint: AfterPaint = (run, waitMs) => {
   let done = false;
   const once = (): void => {
     if (done) return;
@@ -49,8 +52,8 @@ export const afterNextPaint: AfterPaint = (run) => {
     run();
   };
   // A timer set from an animation frame fires after that frame is painted.
-  requestAnimationFrame(() => setTimeout(once, 0));
-  setTimeout(once, AFTER_PAINT_FALLBACK_MS);
+  requestAnimationFrame(() => setTimeout(once, waitMs));
+  setTimeout(once, AFTER_PAINT_FALLBACK_MS + waitMs);
 };
 
 /**
@@ -95,8 +98,14 @@ export class DiagramState {
   }
 
   set shown(shown: boolean) {
+    const showing = shown && !this.#shown;
     this.#shown = shown;
-    this.#apply();
+    // Shown again, the panel first paints the picture it had, and brings it up to date one
+    // refresh later. The frame that shows a panel has all of it to raster, on a thread that a
+    // laptop's busy core shares with the page: a redraw right after that frame's commit
+    // (38 ms of script) ran alongside its raster and held the tab click's paint back to
+    // 130–340 ms (bench:page, own core, a Chromium trace of the diagram tab's clicks).
+    this.#apply(showing ? REFRESH_MS : 0);
   }
 
   get windowMs(): number {
@@ -133,14 +142,14 @@ export class DiagramState {
     this.#apply();
   }
 
-  /** Draws from the controls as they are now, once the frame that shows them is painted. */
-  #apply(): void {
+  /** Draws from the controls as they are now, once the frame that shows them is painted and `waitMs` have passed. */
+  #apply(waitMs = 0): void {
     if (this.#applying) return;
     this.#applying = true;
     this.#afterPaint(() => {
       this.#applying = false;
       this.#drawnFrom = { shown: this.#shown, windowMs: this.#windowMs, kinds: this.kinds, frozen: this.#frozen };
-    });
+    }, waitMs);
   }
 
   readonly #input = $derived.by(() => {
@@ -152,9 +161,11 @@ export class DiagramState {
   #drawnSelection: (TraceSelection & { from: number; to: number; windowMs: number; kinds: ReadonlySet<MessageKind> }) | null = null;
 
   readonly selection = $derived.by(() => {
-    const input = this.#input;
-    const { windowMs, kinds, frozen } = this.#drawnFrom;
+    const { shown, windowMs, kinds, frozen } = this.#drawnFrom;
     const last = this.#drawnSelection;
+    // Until the picture is redrawn for being shown, its time window stays the one it was drawn for.
+    if (!shown && last !== null) return last;
+    const input = this.#input;
     // Pausing keeps what is drawn: selecting and laying out the same picture again cost a
     // 12-node room's tab 30–60 ms inside the click (bench:page).
     if (input === frozen && last !== null && last.to === input.now && last.windowMs === windowMs && last.kinds === kinds) return last;

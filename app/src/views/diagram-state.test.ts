@@ -66,10 +66,42 @@ describe('DiagramState pause', () => {
   });
 });
 
+describe('DiagramState shown again', () => {
+  it('keeps the picture and its time window through the first paint, and redraws a refresh later', () => {
+    const painted: { run: () => void; waitMs: number }[] = [];
+    const local = [send(1000, 'chat'), send(2000, 'gossip')];
+    let clock = 5000;
+    const api = { id: 'me', peers: () => [] } as unknown as TabmeshApi;
+    const source = { api, trace: () => ({ local, remote: [] }), now: () => clock, members: () => [] } as unknown as NodeViewSource;
+    const diagram = new DiagramState(new NodeView(source), (run, waitMs) => painted.push({ run, waitMs }));
+    const drawn = diagram.model;
+
+    diagram.shown = false;
+    expect(painted.map((p) => p.waitMs)).toEqual([0]);
+    painted.shift()?.run();
+    local.push(send(5500, 'chat'));
+    clock = 6000;
+
+    diagram.shown = true;
+    // The panel's first frame shows what it had: same events, same window.
+    expect(diagram.selection.to).toBe(5000);
+    expect(diagram.model.events).toEqual(drawn.events);
+    const redraw = painted.shift();
+    expect(redraw?.waitMs).toBeGreaterThan(0);
+    redraw?.run();
+    expect(diagram.selection.to).toBe(6000);
+    expect(diagram.model.events.map((e) => e.event.t)).toEqual([1000, 2000, 5500]);
+  });
+});
+
 describe('DiagramState controls', () => {
   it('show a change at once and redraw for it after the next paint', () => {
     const painted: (() => void)[] = [];
-    const diagram = new DiagramState(fakeView(), (run) => painted.push(run));
+    const waits: number[] = [];
+    const diagram = new DiagramState(fakeView(), (run, waitMs) => {
+      painted.push(run);
+      waits.push(waitMs);
+    });
     const drawn = diagram.model;
 
     diagram.setKind('gossip', false);
@@ -78,8 +110,9 @@ describe('DiagramState controls', () => {
     expect(diagram.kinds.has('gossip')).toBe(false);
     expect(diagram.paused).toBe(true);
     expect(diagram.model.events).toEqual(drawn.events);
-    // Two changes before a paint: one redraw.
+    // Two changes before a paint: one redraw, right after it.
     expect(painted).toHaveLength(1);
+    expect(waits).toEqual([0]);
 
     painted.shift()?.();
     expect(diagram.model.events.map((e) => e.event.kind)).toEqual(['chat']);
