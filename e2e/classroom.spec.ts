@@ -173,6 +173,9 @@ test('the instructor splits six students into groups with clicks, a late joiner 
   await test.step('a student joining during the partition goes into the smallest group (ties: the first)', async () => {
     const late = await room.open(0);
     await expect(chip('group-1', late)).toBeVisible();
+    // The seventh to join: number 7 in the member table and on its chip alike.
+    await expect(teacher.getByTestId(`member-${late.id}`).getByRole('cell').first()).toHaveText('7');
+    await expect(chip('group-1', late)).toHaveText(/^7 /);
     await expect.poll(() => cuts(room.nodes)).toEqual(expectedCuts([[...left, late], right]));
     await expect.poll(() => late.sees(a)).toBe(true);
     await expect.poll(() => late.text()).toContain('left-text;');
