@@ -72,8 +72,8 @@ export class DiagramState {
   #tick = $state(0);
   #shown = $state(true);
   #windowMs = $state(DEFAULT_WINDOW_MS);
-  #frozen: Drawn['frozen'] = null;
-  #paused = $state(false);
+  /** Set at the click; the picture follows it through `#drawnFrom`. */
+  #frozen = $state.raw<Drawn['frozen']>(null);
   kinds = $state.raw<ReadonlySet<MessageKind>>(new Set(DEFAULT_KINDS));
   #drawnFrom = $state.raw<Drawn>({ shown: true, windowMs: DEFAULT_WINDOW_MS, kinds: this.kinds, frozen: null });
   #applying = false;
@@ -119,11 +119,11 @@ export class DiagramState {
   }
 
   get paused(): boolean {
-    return this.#paused;
+    return this.#frozen !== null;
   }
 
   togglePause(): void {
-    if (this.#paused) {
+    if (this.#frozen) {
       this.#frozen = null;
     } else {
       const { local, remote } = this.#view.source.trace();
@@ -131,7 +131,6 @@ export class DiagramState {
       // the picture on screen, at the time it was drawn for (see `selection`).
       this.#frozen = { trace: { local: local.slice(), remote }, now: this.#drawnSelection?.to ?? this.#view.source.now() };
     }
-    this.#paused = !this.#paused;
     this.#apply();
   }
 
