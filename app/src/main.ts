@@ -2,14 +2,14 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { createTabmeshApi } from './runtime/api.ts';
 import { startBrowserNode } from './runtime/browser-node.ts';
+import { createMountGate } from './runtime/mount-gate.ts';
 import { parseParams } from './runtime/params.ts';
 import { createViewSource } from './runtime/view-source.ts';
 
 /**
- * The page mounts once signaling has answered and the main thread is free, or after this long
- * whatever happened (a server that is down must still show its banner). Mounting costs a busy
- * laptop a few hundred milliseconds of main thread; done first, it held back the socket's open
- * event, the join and the first offers, which every link of the room waits for (bench:mesh).
+ * The page mounts once the tab's first links are open (mount-gate.ts), or after this long
+ * whatever happened: a server that is down, or links that never open, must still get the page
+ * that explains them.
  */
 const MOUNT_WAIT_MS = 5000;
 /** An idle callback may wait for a busy page to settle; not longer than this. */
@@ -31,7 +31,8 @@ const whenIdle = (fn: () => void): void => {
 };
 
 try {
-  const bn = startBrowserNode(parseParams(location.search));
+  const params = parseParams(location.search);
+  const bn = startBrowserNode(params);
   const api = createTabmeshApi(bn);
   // Read-only: a test or script replacing it by accident would silently talk to nothing.
   Object.defineProperty(window, 'tabmesh', { value: api, enumerable: true });
@@ -50,6 +51,8 @@ try {
   const mountPage = (): void => {
     if (mounted) return;
     mounted = true;
+    gate.stop();
+    stopWatching();
     try {
       target.replaceChildren();
       mount(App, { target, props: { source } });
@@ -57,12 +60,23 @@ try {
       fail(err);
     }
   };
-  // Whichever comes first; the other then finds the page mounted.
-  const stopWaiting = bn.onChange(() => {
-    if (bn.signaling.status() === 'connecting') return;
-    stopWaiting();
-    whenIdle(mountPage);
+  // Until it mounts, the page's one line says how the join is going (see mount-gate.ts).
+  const line = target.firstElementChild ?? target;
+  const gate = createMountGate({
+    scheduler: bn.scheduler,
+    read: () => ({
+      signaling: bn.signaling.status(),
+      others: bn.signaling.members().size,
+      openLinks: bn.node.allLinks().filter(({ link }) => link.state === 'open').length,
+      degree: params.degree,
+    }),
+    show: (text) => (line.textContent = text),
+    mount: () => whenIdle(mountPage),
   });
+  const stopWatching = bn.onChange(() => gate.update());
+  gate.update();
+  // Whatever the join does, the page is up after this long: a tab whose links never open is
+  // what the page explains best.
   setTimeout(mountPage, MOUNT_WAIT_MS);
 } catch (err) {
   fail(err);
