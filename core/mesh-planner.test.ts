@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACCEPT_SLACK,
+  acceptLimit,
+  KEEP_SLACK,
   BACKOFF_CAP_MS,
   CONNECT_CAP_FACTOR,
   REFUSAL_BACKOFF_MS,
@@ -183,8 +184,8 @@ describe('planMesh in a large room', () => {
     expect(p.connect).not.toContain('n05');
   });
 
-  it('keeps accepted links up to degree + slack, then sheds the newest, connecting first', () => {
-    const atLimit = new Map(ids(3 + ACCEPT_SLACK + 1).slice(1).map((id, i) => [id, open(i)] as const));
+  it('keeps accepted links up to the accept limit, then sheds the newest, connecting first', () => {
+    const atLimit = new Map(ids(acceptLimit(3) + 1).slice(1).map((id, i) => [id, open(i)] as const));
     expect(plan({ members, degree: 3, links: atLimit })).toMatchObject({ connect: [], disconnect: [] });
     const over = new Map([...atLimit, ['n09', connecting(0)], ['n10', open(50)]]);
     expect(plan({ members, degree: 3, links: over }).disconnect).toEqual(['n09', 'n10']);
@@ -207,7 +208,7 @@ describe('planMesh with announced links', () => {
   });
 
   it('asks members announced full only when nobody else is left', () => {
-    const full = 3 + ACCEPT_SLACK;
+    const full = acceptLimit(3);
     const announcedLinks = ofLengths({ n01: full, n02: full, n03: full, n04: full + 1, n05: 3, n06: 4, n07: 2 });
     expect(plan({ members, degree: 3, announcedLinks }).connect).toEqual(['n07', 'n05', 'n06']);
     // Linked to n05 and n06, and n07 backing off: only full members are left, the least full first.
@@ -252,6 +253,22 @@ describe('planMesh with announced links', () => {
       expect(p.disconnect).toEqual([]);
     });
 
+    it('once no member is short, trims a link whose ends both hold more than degree + KEEP_SLACK', () => {
+      const degree = 6;
+      expect(acceptLimit(degree)).toBeGreaterThan(degree + KEEP_SLACK);
+      const nodes = ids(12);
+      const mine = nodes.slice(1, 10);
+      const settled = new Map(mine.map((id) => [id, open(settledAt)] as const));
+      // Everyone holds exactly the degree but n00 and n01, which hold acceptLimit(6) = 9 each.
+      const announcedLinks = new Map<string, readonly string[]>(nodes.map((id) => [id, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6']]));
+      announcedLinks.set('n00', mine);
+      announcedLinks.set('n01', ['n00', ...nodes.slice(2, 10)]);
+      expect(plan({ members: nodes, degree, links: settled, announcedLinks }).disconnect).toEqual(['n01']);
+      // At degree + KEEP_SLACK the other end keeps its spare links.
+      announcedLinks.set('n01', ['n00', ...nodes.slice(2, 9)]);
+      expect(plan({ members: nodes, degree, links: settled, announcedLinks }).disconnect).toEqual([]);
+    });
+
     it('counts only links open for the settle time, and keeps degree of them', () => {
       const fresh = new Map([...links, ['n03', open(settledAt + 1)]]);
       expect(plan({ members, degree: 3, links: fresh, announcedLinks: announced() }).disconnect).toEqual([]);
@@ -274,7 +291,7 @@ describe('planMesh with announced links', () => {
       for (let i = 0; i < 60; i++) {
         const [a = '', b = ''] = rng.shuffle(nodes.slice(0, -1));
         const [ends, other] = [adjacency.get(a) ?? new Set(), adjacency.get(b) ?? new Set()];
-        if (ends.size >= degree + ACCEPT_SLACK || other.size >= degree + ACCEPT_SLACK) continue;
+        if (ends.size >= acceptLimit(degree) || other.size >= acceptLimit(degree)) continue;
         ends.add(b);
         other.add(a);
       }
@@ -294,7 +311,7 @@ describe('planMesh with announced links', () => {
 });
 
 describe('shouldAccept', () => {
-  it('admits offers up to degree + slack, and always from a node it already links to', () => {
+  it('admits offers up to its accept limit, and always from a node it already links to', () => {
     const links = new Map(ids(4).map((id) => [id, open()] as const));
     expect(shouldAccept(links, 3, 'n09')).toBe(true);
     links.set('n04', connecting());
@@ -351,7 +368,7 @@ describe('planner and accept rule together', () => {
     }
     for (const [id, mine] of links) {
       const openCount = [...mine.values()].filter((l) => l.state === 'open').length;
-      expect({ id, ok: openCount >= degree && openCount <= degree + ACCEPT_SLACK }).toEqual({ id, ok: true });
+      expect({ id, ok: openCount >= degree && openCount <= acceptLimit(degree) }).toEqual({ id, ok: true });
     }
     expect(reached.size).toBe(14);
   });

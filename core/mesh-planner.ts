@@ -11,8 +11,8 @@ import type { Rng } from './rng.ts';
  * Glare: of two nodes, only the smaller id (string order) makes the WebRTC offer. The other
  * side still counts a planned link as wanted: the manager creates the answering end and asks
  * the initiator, through signaling, to offer. Both ends must agree for a link to exist, so an
- * answering node admits offers up to degree + ACCEPT_SLACK (see shouldAccept): a little above
- * its own target, so initiators are not starved by nodes that have just filled up, yet bounded.
+ * answering node admits offers up to acceptLimit(degree) (see shouldAccept): above its own
+ * target, so initiators are not starved by nodes that have just filled up, yet bounded.
  * A request that is never answered ends as a connect timeout, backs off, and frees the slot.
  *
  * That slack can strand a node: in the first seconds of a room everyone picks at random, some
@@ -24,7 +24,19 @@ import type { Rng } from './rng.ts';
  * without sending either below its target. A refusal is not a failure either: the manager asks
  * a peer that refused again after a few seconds (recordRefusal), not after a growing backoff.
  */
-export const ACCEPT_SLACK = 2;
+/**
+ * Spare links a node keeps for good: once no member is short, a link whose two ends both hold
+ * more than degree + KEEP_SLACK is trimmed (see linkToShed).
+ */
+export const KEEP_SLACK = 2;
+/**
+ * How many links a node admits: half its degree again (at least KEEP_SLACK more). A class opens
+ * its tabs within seconds, and the first nine tabs of a room at degree 8 form a full mesh before
+ * the others arrive; with only 2 spare slots each, the late tabs were refused by full nodes and
+ * waited for shedding, and 16 tabs formed in 14.6 s at the median (mesh-formation.test.ts, 50
+ * seeds; bench:mesh measured 14.5 s). Admitting 4 spares and trimming later forms them in 7 s.
+ */
+export const acceptLimit = (degree: number): number => degree + Math.max(KEEP_SLACK, Math.ceil(degree / 2));
 /**
  * A handshake is given up after this long without news from the peer (see `heardAt`). Counted
  * from the last signal, not from the start: a peer whose page was busy for several seconds
@@ -38,8 +50,8 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 /** Longest wait before asking a peer that refused again (see recordRefusal). */
 export const REFUSAL_BACKOFF_MS = 4000;
-/** How long a link must have been open before it may be shed. */
-export const SHED_SETTLE_MS = 5000;
+/** How long a link must have been open before it may be shed: two heartbeats, so both ends have announced it. */
+export const SHED_SETTLE_MS = 1000;
 
 export interface LinkInfo {
   readonly state: LinkState;
@@ -108,7 +120,7 @@ export function recordRefusal(previous: Backoff | undefined, now: number, rng: R
 /** Whether to admit a link that `from` started (its offer, or its request for one), given the links held. */
 export function shouldAccept(links: ReadonlyMap<string, LinkInfo>, degree: number, from: string): boolean {
   const live = [...links].filter(([id, l]) => id !== from && l.state !== 'closed').length;
-  return live < degree + ACCEPT_SLACK;
+  return live < acceptLimit(degree);
 }
 
 export function planMesh(input: PlanInput): Plan {
@@ -148,7 +160,7 @@ export function planMesh(input: PlanInput): Plan {
   }
 
   const announced = input.announcedLinks ?? new Map<string, readonly string[]>();
-  const limit = degree + ACCEPT_SLACK;
+  const limit = acceptLimit(degree);
   if (live.length > limit) {
     // Shed the newest links first, connecting before open, so the settled topology stays put.
     const byKeepOrder = live.slice().sort(([, a], [, b]) => rank(a) - rank(b) || a.since - b.since);
@@ -169,19 +181,21 @@ export function planMesh(input: PlanInput): Plan {
 /**
  * A settled open link to close because both of its ends hold more than `degree` links: neither
  * end tops up afterwards, so closing it cannot start a close-and-reconnect cycle, and it frees
- * a slot at two nodes that a short node may be being refused by. Only while some member
- * announces fewer than `degree` links (one that has announced nothing is no evidence): spare
- * links cost little, and a closed one is a link some message was about to use.
+ * a slot at two nodes that a short node may be being refused by. That is while some member
+ * announces fewer than `degree` links (one that has announced nothing is no evidence); once
+ * none does, only links whose ends both hold more than degree + KEEP_SLACK go, which trims what
+ * acceptLimit let in during formation: a few spare links cost little, and a closed one is a
+ * link some message was about to use.
  *
  * Every node decides at once, on announcements of different ages, so a node could lose several
  * links in one round and drop below `degree`. Hence a link goes only when it is the choice of
  * both of its ends (the other end with the most links, then a per-pair hash), which either end
  * can work out from the other's announced neighbours: on the same announcements a node loses at
  * most one link per round (on differing ones, rarely two), and the best such link in the room
- * is the choice of both its ends, so shedding goes on until nobody is short or no two linked
- * nodes are both over `degree`. Counts are all taken
+ * is the choice of both its ends, so shedding goes on until no two linked nodes are both over
+ * the level that applies. Counts are all taken
  * from announcements, this node's own too, so that both ends compute the same choices. Only
- * links open for SHED_SETTLE_MS count: this node keeps `degree` settled links, and the other
+ * links open for SHED_SETTLE_MS count: this node keeps that many settled links, and the other
  * end has had time to announce the link.
  */
 function linkToShed(
@@ -192,14 +206,15 @@ function linkToShed(
   degree: number,
   now: number,
 ): string | undefined {
-  if (!members.some((id) => (announced.get(id)?.length ?? degree) < degree)) return undefined;
+  const short = members.some((id) => (announced.get(id)?.length ?? degree) < degree);
+  const keep = short ? degree : degree + KEEP_SLACK;
   const settled = live.filter(([, l]) => l.state === 'open' && now - l.since >= SHED_SETTLE_MS).map(([id]) => id);
-  if (settled.length <= degree) return undefined;
+  if (settled.length <= keep) return undefined;
   const count = (id: string): number => announced.get(id)?.length ?? 0;
   const choice = (node: string, neighbours: readonly string[]): string | undefined => {
     let best: string | undefined;
     for (const id of neighbours) {
-      if (count(id) <= degree) continue;
+      if (count(id) <= keep) continue;
       if (best === undefined || count(id) > count(best) || (count(id) === count(best) && pairKey(node, id) < pairKey(node, best))) best = id;
     }
     return best;

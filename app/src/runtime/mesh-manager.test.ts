@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Listeners, type LinkState } from '../../../core/link.ts';
-import { ACCEPT_SLACK, REFUSAL_BACKOFF_MS } from '../../../core/mesh-planner.ts';
+import { acceptLimit, REFUSAL_BACKOFF_MS } from '../../../core/mesh-planner.ts';
 import { createRng } from '../../../core/rng.ts';
 import { createVirtualScheduler, type VirtualScheduler } from '../../../core/sim/virtual-scheduler.ts';
 import type { PeerLink, PeerLinkStats, PeerSignal } from '../net/peer-link.ts';
@@ -187,14 +187,14 @@ describe('createMeshManager', () => {
     expect(net.errors).toEqual([]);
   });
 
-  it('keeps a partial mesh within degree plus slack, with every node linked', () => {
+  it('keeps a partial mesh within its accept limit, with every node linked', () => {
     const net = new Net();
     const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     for (const id of ids) net.add(id, 2);
     net.scheduler.runFor(30_000);
     for (const id of ids) {
       expect(net.openLinks(id).length).toBeGreaterThanOrEqual(1);
-      expect(net.openLinks(id).length).toBeLessThanOrEqual(2 + ACCEPT_SLACK);
+      expect(net.openLinks(id).length).toBeLessThanOrEqual(acceptLimit(2));
     }
   });
 
@@ -209,10 +209,10 @@ describe('createMeshManager', () => {
     net.scheduler.runFor(900);
     const a = net.managers.get('a');
     expect(a?.stats().refused).toBeGreaterThanOrEqual(3);
-    expect(net.openLinks('a').length).toBe(1 + ACCEPT_SLACK);
+    expect(net.openLinks('a').length).toBe(acceptLimit(1));
     const statuses = others.map((id) => net.managers.get(id)?.status('a'));
     expect(statuses.filter((s) => s === 'connecting')).toEqual([]);
-    expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - (1 + ACCEPT_SLACK));
+    expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - (acceptLimit(1)));
     for (const id of others) expect(net.openLinks(id)).toEqual(expect.arrayContaining(others.filter((x) => x !== id)));
     expect(net.errors).toEqual([]);
   });
@@ -226,7 +226,7 @@ describe('createMeshManager', () => {
     net.scheduler.runFor(60_000);
     const refusedTo = (id: string): number[] => net.sent.filter((s) => s.from === 'a' && s.to === id && s.t === 'refuse').map((s) => s.at);
     const asking = others.filter((id) => refusedTo(id).length > 0);
-    expect(asking).toHaveLength(others.length - (1 + ACCEPT_SLACK));
+    expect(asking).toHaveLength(others.length - (acceptLimit(1)));
     for (const id of asking) {
       const times = refusedTo(id);
       // A failure backoff would have doubled past 30 s by now; a refusal's stays under 4 s, plus a plan period.
