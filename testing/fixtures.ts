@@ -2,7 +2,7 @@ import { test as base, type Browser } from '@playwright/test';
 import { createSignalingServer } from '../signaling/server.ts';
 import { describeChoice, discover, type Engine } from './browsers.ts';
 import { attachFailure } from './failure-report.ts';
-import { closeBrowser, launchBrowser } from './launch.ts';
+import { closeBrowser, launchBrowser, missingCommand } from './launch.ts';
 import { Mesh, type Browsers, type MeshOptions } from './mesh.ts';
 
 /**
@@ -18,7 +18,7 @@ export type MeshFactory = (n: number, options?: MeshOptions) => Promise<Mesh>;
 
 /** Browser processes by engine, launched on first use: the i-th process of an engine is shared by every test. */
 export interface EnginePool {
-  /** The browser, or why there is none (no binary found). */
+  /** The browser, or why there is none (no binary found, or one this Playwright cannot drive). */
   get(engine: Engine, index: number): Promise<Browser | string>;
 }
 
@@ -57,7 +57,7 @@ export const test = base.extend<{ mesh: MeshFactory }, WorkerFixtures>({
   ],
   enginePool: [
     async ({ browserPool }, use) => {
-      const launched = new Map<string, Promise<Browser>>();
+      const launched = new Map<string, Promise<Browser | string>>();
       try {
         await use({
           get(engine, index) {
@@ -68,14 +68,20 @@ export const test = base.extend<{ mesh: MeshFactory }, WorkerFixtures>({
             let browser = launched.get(key);
             if (!browser) {
               console.log(`tabmesh kit: launching ${describeChoice(found.choice)}`);
-              launched.set(key, (browser = launchBrowser(found.choice)));
+              const choice = found.choice;
+              browser = launchBrowser(choice).catch((error: unknown) => {
+                const command = missingCommand(error);
+                if (command === undefined) throw error;
+                return `${describeChoice(choice)} lacks the protocol command ${command}, which this Playwright sends at launch; a browser that has it (Playwright's own build, or a newer one) runs this test`;
+              });
+              launched.set(key, browser);
             }
             return browser;
           },
         });
       } finally {
         const settled = await Promise.allSettled(launched.values());
-        await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? closeBrowser(s.value) : undefined)));
+        await Promise.all(settled.map((s) => (s.status === 'fulfilled' && typeof s.value !== 'string' ? closeBrowser(s.value) : undefined)));
       }
     },
     { scope: 'worker' },

@@ -51,6 +51,17 @@ export async function launchBrowser(choice: BrowserChoice): Promise<Browser> {
   }
 }
 
+/**
+ * The protocol command a browser refused as unknown while Playwright launched it, if that is why
+ * the launch failed: a stock browser older than this Playwright expects (Debian's firefox-esr
+ * 140 lacks WebDriver BiDi's network.addDataCollector, which Playwright 1.64 sends at launch).
+ * Such a browser cannot be driven at all, as if it were not installed.
+ */
+export function missingCommand(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Protocol error \(([\w.]+)\): unknown command/.exec(message)?.[1];
+}
+
 /** Closes a browser, giving up after a while: the registry's teardown kills a hung one. */
 export async function closeBrowser(browser: Browser): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
