@@ -34,7 +34,8 @@ export const KEEP_SLACK = 2;
  * its tabs within seconds, and the first nine tabs of a room at degree 8 form a full mesh before
  * the others arrive; with only 2 spare slots each, the late tabs were refused by full nodes and
  * waited for shedding, and 16 tabs formed in 14.6 s at the median (mesh-formation.test.ts, 50
- * seeds; bench:mesh measured 14.5 s). Admitting 4 spares and trimming later forms them in 7 s.
+ * seeds; bench:mesh measured 14.5 s). Admitting 4 spares and trimming later forms them in 7 s
+ * (bench:mesh: 11–12 s, where the rest is 16 tabs' CPU on 2 cores).
  */
 export const acceptLimit = (degree: number): number => degree + Math.max(KEEP_SLACK, Math.ceil(degree / 2));
 /**
@@ -50,7 +51,7 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 /** Longest wait before asking a peer that refused again (see recordRefusal). */
 export const REFUSAL_BACKOFF_MS = 4000;
-/** How long a link must have been open before it may be shed: two heartbeats, so both ends have announced it. */
+/** How long a link must have been open before it may be shed: two default heartbeats, so both ends have announced it. */
 export const SHED_SETTLE_MS = 1000;
 
 export interface LinkInfo {
