@@ -212,7 +212,7 @@ describe('createMeshManager', () => {
     expect(net.openLinks('a').length).toBe(acceptLimit(1));
     const statuses = others.map((id) => net.managers.get(id)?.status('a'));
     expect(statuses.filter((s) => s === 'connecting')).toEqual([]);
-    expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - (acceptLimit(1)));
+    expect(statuses.filter((s) => s === 'closed').length).toBe(others.length - acceptLimit(1));
     for (const id of others) expect(net.openLinks(id)).toEqual(expect.arrayContaining(others.filter((x) => x !== id)));
     expect(net.errors).toEqual([]);
   });
@@ -226,7 +226,7 @@ describe('createMeshManager', () => {
     net.scheduler.runFor(60_000);
     const refusedTo = (id: string): number[] => net.sent.filter((s) => s.from === 'a' && s.to === id && s.t === 'refuse').map((s) => s.at);
     const asking = others.filter((id) => refusedTo(id).length > 0);
-    expect(asking).toHaveLength(others.length - (acceptLimit(1)));
+    expect(asking).toHaveLength(others.length - acceptLimit(1));
     for (const id of asking) {
       const times = refusedTo(id);
       // A failure backoff would have doubled past 30 s by now; a refusal's stays under 4 s, plus a plan period.
