@@ -94,7 +94,12 @@ export function buildTopology(self: string, members: readonly MemberView[], own:
     const ky = 'id' in y ? y.id : y.key;
     return kx < ky ? -1 : kx > ky ? 1 : 0;
   };
-  return { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId) };
+  // Others' links first, then this node's: an SVG paints in document order, and this node's
+  // links are the clickable ones. The first two members take opposite slots (slot-layout.ts), so
+  // the link between them crosses the centre, over this node's links to both; painted above
+  // them, it took the clicks meant for those (e2e/views.spec.ts, in a clean-clone run).
+  const ownLast = (x: TopologyEdge, y: TopologyEdge): number => Number(x.peer !== null) - Number(y.peer !== null) || byId(x, y);
+  return { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(ownLast) };
 }
 
 const EDGE_LABELS: Record<EdgeState, StatusLabel> = {
