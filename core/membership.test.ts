@@ -148,6 +148,26 @@ describe('membership', () => {
     expect(changes).toBe(4);
   });
 
+  it('passes on only members it holds alive, so a newcomer never takes a suspected one for alive', () => {
+    let t = 0;
+    const config = { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 10 };
+    const a = new Membership('a', 'A', config, () => t);
+    const all = (ids: string[]): string[] => ids;
+    a.merge([
+      { id: 'b', name: 'B', heartbeat: 1, links: [] },
+      { id: 'c', name: 'C', heartbeat: 1, links: [] },
+    ]);
+    t = 150;
+    a.merge([{ id: 'c', name: 'C', heartbeat: 2, links: [] }]);
+    a.sweep();
+    expect([a.status('b'), a.status('c')]).toEqual(['suspected', 'alive']);
+    expect(a.entries(all).map((e) => e.id)).toEqual(['a', 'c']);
+    const newcomer = new Membership('n', 'N', config, () => t);
+    newcomer.merge(a.entries(all));
+    expect(newcomer.status('b')).toBeUndefined();
+    expect(newcomer.status('c')).toBe('alive');
+  });
+
   it("does not count this node's own pause as the others' silence", () => {
     let t = 0;
     const m = new Membership('a', 'A', { suspectAfterMs: 100, deadAfterMs: 300, forgetAfterMs: 1000, maxEntries: 10 }, () => t);

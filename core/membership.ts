@@ -34,7 +34,7 @@ type Row = { -readonly [K in keyof Member]: Member[K] };
 export interface MembershipConfig {
   readonly suspectAfterMs: number;
   readonly deadAfterMs: number;
-  /** A dead member is forgotten this long after it died (it is no longer gossiped once dead). */
+  /** A dead member is forgotten this long after it died (it is not gossiped once suspected). */
   readonly forgetAfterMs: number;
   /** Most entries in one heartbeat message; larger rooms gossip a random subset each beat. */
   readonly maxEntries: number;
@@ -83,7 +83,10 @@ export class Membership {
 
   /** The table as a heartbeat carries it, without advancing the counter (a greeting on a new link). */
   entries(pickSubset: (ids: string[], n: number) => string[]): HeartbeatEntry[] {
-    const gossipable = [...this.table.values()].filter((m) => m.status !== 'dead');
+    // Only members this node holds alive: an entry is taken as proof of life by a node that has
+    // never heard of the member. Passing on a suspected one made a tab that joined just after
+    // a crash list the crashed tab alive for a suspicion timeout (e2e/failure.spec.ts).
+    const gossipable = [...this.table.values()].filter((m) => m.status === 'alive');
     const chosen =
       gossipable.length <= this.config.maxEntries
         ? gossipable
