@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { closeEarlySocket } from './net/early-socket.ts';
 import { createTabmeshApi } from './runtime/api.ts';
 import { startBrowserNode } from './runtime/browser-node.ts';
 import { createMountGate } from './runtime/mount-gate.ts';
@@ -20,6 +21,7 @@ if (!target) throw new Error('index.html has no #app element');
 
 const fail = (err: unknown): never => {
   // Only start-up errors land here (a bad URL parameter); show them instead of a blank page.
+  closeEarlySocket(window as unknown as Record<string, unknown>);
   target.textContent = `tabmesh could not start: ${err instanceof Error ? err.message : String(err)}`;
   throw err;
 };

@@ -109,6 +109,21 @@ describe('createSignalingClient', () => {
     expect(client.state).toBe('open');
   });
 
+  it('joins at once over a socket that was already open when the client took it', () => {
+    const scheduler = manualScheduler();
+    const early = new FakeSocket('ws://127.0.0.1:1/signal');
+    early.readyState = 1;
+    const client = createSignalingClient({ scheduler, url: early.url, rng: createRng(3), createSocket: () => early as unknown as WebSocket });
+    expect(client.state).toBe('open');
+    client.join(request);
+    expect(early.sent).toEqual([{ type: 'join', ...request }]);
+    early.deliver(joinedFrame);
+    expect(client.signal('b', { type: 'offer', sdp: 'v=0' })).toBe(true);
+    // Its heartbeat runs as for a socket opened by the client.
+    scheduler.advance(10_000);
+    expect(early.sent.at(-1)).toEqual({ type: 'ping' });
+  });
+
   it('relays signals only while joined, in both directions', () => {
     const { client, latest, seen } = setup();
     const signals = seen('signal');

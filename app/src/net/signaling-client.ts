@@ -193,16 +193,19 @@ export function createSignalingClient(options: SignalingClientOptions): Signalin
       return;
     }
     socket = ws;
-    ws.onopen = () => {
+    const opened = (): void => {
       state = 'open';
       lastHeard = scheduler.now();
       if (request) send({ type: 'join', ...request });
       stopHeartbeat = every(scheduler, pingIntervalMs, heartbeat);
     };
+    ws.onopen = opened;
     ws.onmessage = (event) => receive(event.data);
     ws.onclose = (event) => lost(event.code, event.reason || 'connection closed');
     // An error is always followed by a close event, which is where reconnecting starts.
     ws.onerror = () => {};
+    // A socket opened before the client existed (early-socket.ts) fires no open event for us.
+    if (ws.readyState === SOCKET_OPEN) opened();
   };
 
   connect();

@@ -10,6 +10,7 @@ import { createRng } from '../../../core/rng.ts';
 import { every } from '../../../core/scheduler.ts';
 import { createTraceShare, type TraceShare } from '../../../core/trace-share.ts';
 import { createYjsSync, type YjsSync } from '../../../core/yjs-sync.ts';
+import { takeEarlySocket } from '../net/early-socket.ts';
 import { createPeerLink } from '../net/peer-link.ts';
 import { createWorkerScheduler, type WorkerScheduler } from '../net/worker-scheduler.ts';
 import { presenceColour } from './colour.ts';
@@ -97,6 +98,8 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
     rng,
     onError,
     onSignal: (from, data) => relay.mesh?.receive(from, data),
+    // index.html opened the first socket while this module loaded (early-socket.ts).
+    createSocket: (url) => takeEarlySocket(window as unknown as Record<string, unknown>, url) ?? new WebSocket(url),
   });
   const mesh = createMeshManager({
     self: id,

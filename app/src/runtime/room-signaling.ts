@@ -19,6 +19,8 @@ export interface RoomSignalingOptions {
   readonly onError: ErrorSink;
   /** Relayed signal data from another member. */
   readonly onSignal: (from: string, data: unknown) => void;
+  /** Opens the signaling socket; a new WebSocket by default. */
+  readonly createSocket?: (url: string) => WebSocket;
 }
 
 export interface RoomSignaling {
@@ -36,7 +38,7 @@ export interface RoomSignaling {
 }
 
 export function createRoomSignaling(o: RoomSignalingOptions): RoomSignaling {
-  const client = createSignalingClient({ scheduler: o.scheduler, rng: o.rng.fork() });
+  const client = createSignalingClient({ scheduler: o.scheduler, rng: o.rng.fork(), createSocket: o.createSocket });
   const members = new Map<string, string>();
   const changed = new Listeners<[]>();
   let status: SignalingStatus = 'connecting';

@@ -1,0 +1,57 @@
+import { expect, test } from 'tabmesh/testing';
+
+/**
+ * Records every WebSocket the page creates and whether an inline (classic) script created it:
+ * `document.currentScript` is that script element there, and null in a module.
+ */
+const SOCKET_RECORDER = `(() => {
+  const Native = window.WebSocket;
+  const made = [];
+  const sockets = [];
+  window.__sockets = made;
+  window.__socketStates = () => sockets.map((s) => s.readyState);
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      made.push({ url: String(url), inline: document.currentScript !== null });
+      sockets.push(this);
+    }
+  };
+})()`;
+
+test('a tab joins over the one socket index.html opened while the app was loading', async ({ serverUrl, browserPool }) => {
+  const browser = browserPool[0];
+  if (!browser) throw new Error('no browser in the pool');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(SOCKET_RECORDER);
+    await page.goto(`${serverUrl}?room=start-${Date.now().toString(36)}`);
+    await page.waitForFunction(() => window.tabmesh !== undefined);
+    await page.evaluate(() => window.tabmesh.ready());
+    const sockets = await page.evaluate(() => (window as unknown as { __sockets: { url: string; inline: boolean }[] }).__sockets);
+    // One socket, and the inline script's: had the app opened its own, the early one would be a
+    // second, idle socket holding a seat on the server.
+    expect(sockets).toEqual([{ url: `${serverUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/signal`, inline: true }]);
+    expect(await page.evaluate(() => '__tabmeshEarlySocket' in window)).toBe(false);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a page that cannot start closes the socket index.html opened', async ({ serverUrl, browserPool }) => {
+  const browser = browserPool[0];
+  if (!browser) throw new Error('no browser in the pool');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(SOCKET_RECORDER);
+    await page.goto(`${serverUrl}?room=start&degree=0`);
+    await expect(page.locator('#app')).toContainText('tabmesh could not start');
+    // Closing (2) or closed (3): it must not sit on the server unjoined.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __socketStates: () => number[] }).__socketStates())).toEqual([3]);
+    expect(await page.evaluate(() => '__tabmeshEarlySocket' in window)).toBe(false);
+  } finally {
+    await context.close();
+  }
+});
