@@ -15,8 +15,8 @@ const U32_LIMIT = 2 ** 32;
 export interface Chunker {
   /** Largest frame this chunker emits, header included. */
   readonly maxChunk: number;
-  /** The frames of one message, in order. */
-  split(message: Uint8Array): Uint8Array[];
+  /** The frames of one message, in order, each in a buffer of its own. */
+  split(message: Uint8Array): Uint8Array<ArrayBuffer>[];
 }
 
 export function createChunker(maxChunk = DEFAULT_MAX_CHUNK): Chunker {
@@ -32,7 +32,7 @@ export function createChunker(maxChunk = DEFAULT_MAX_CHUNK): Chunker {
       if (count >= U32_LIMIT) throw new RangeError(`a ${message.length}-byte message needs too many frames`);
       const number = messageNumber;
       messageNumber = (messageNumber + 1) % U32_LIMIT;
-      const frames: Uint8Array[] = [];
+      const frames: Uint8Array<ArrayBuffer>[] = [];
       for (let index = 0; index < count; index++) {
         const payload = message.subarray(index * room, (index + 1) * room);
         const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);

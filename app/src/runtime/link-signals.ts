@@ -7,7 +7,7 @@
 export type LinkSignal =
   /** "Please offer me a connection": from the larger id to the smaller one. */
   | { readonly t: 'request' }
-  /** A simple-peer signal (offer, answer, candidate) of connection attempt `conn`. */
+  /** A WebRTC signal (offer, answer, candidate; peer-link.ts) of connection attempt `conn`. */
   | { readonly t: 'signal'; readonly conn: string; readonly signal: unknown }
   /**
    * "I am full": the answer to a request (no conn) or to the offer of attempt `conn`. Without it

@@ -2,8 +2,9 @@ import Peer from 'simple-peer/simplepeer.min.js';
 import type { FloorMeshApi, FloorPageApi, MeshSignal } from './floor-api.ts';
 
 /**
- * The floor of the browser benches: bare simple-peer data channels, the library both tabmesh and
- * y-webrtc put under their protocols, with nothing on top. `window.floor` is the edit-latency
+ * The floor of the browser benches: bare WebRTC data channels with nothing on top, opened with
+ * simple-peer, the library under y-webrtc (tabmesh opens the same kind of channel through the
+ * browser's RTCPeerConnection directly). `window.floor` is the edit-latency
  * bench's single link between two pages; `window.floorMesh` the idle bench's many links per page.
  * simple-peer's browser bundle, as y-webrtc imports it, so no Node shims are needed.
  */
