@@ -8,11 +8,11 @@ import { parseParams } from './runtime/params.ts';
 import { createViewSource } from './runtime/view-source.ts';
 
 /**
- * The page mounts once the tab's first links are open (mount-gate.ts), or after this long
- * whatever happened: a server that is down, or links that never open, must still get the page
- * that explains them.
+ * The page mounts once the tab's first links are open, or the join failed or stalled
+ * (mount-gate.ts), and after this long whatever happened: a join that keeps changing without
+ * ever settling (links opening and closing) must still get the page that explains it.
  */
-const MOUNT_WAIT_MS = 5000;
+const MOUNT_WAIT_MS = 20_000;
 /** An idle callback may wait for a busy page to settle; not longer than this. */
 const MOUNT_IDLE_TIMEOUT_MS = 200;
 
@@ -69,6 +69,7 @@ try {
     read: () => ({
       signaling: bn.signaling.status(),
       others: bn.signaling.members().size,
+      alive: [...bn.signaling.members().keys()].filter((id) => bn.node.membership.status(id) === 'alive').length,
       openLinks: bn.node.allLinks().filter(({ link }) => link.state === 'open').length,
       degree: params.degree,
     }),
@@ -77,8 +78,6 @@ try {
   });
   const stopWatching = bn.onChange(() => gate.update());
   gate.update();
-  // Whatever the join does, the page is up after this long: a tab whose links never open is
-  // what the page explains best.
   setTimeout(mountPage, MOUNT_WAIT_MS);
 } catch (err) {
   fail(err);
