@@ -66,13 +66,18 @@ try {
   const line = target.firstElementChild ?? target;
   const gate = createMountGate({
     scheduler: bn.scheduler,
-    read: () => ({
-      signaling: bn.signaling.status(),
-      others: bn.signaling.members().size,
-      alive: [...bn.signaling.members().keys()].filter((id) => bn.node.membership.status(id) === 'alive').length,
-      openLinks: bn.node.allLinks().filter(({ link }) => link.state === 'open').length,
-      degree: params.degree,
-    }),
+    read: () => {
+      const others = [...bn.signaling.members().keys()];
+      const want = Math.min(params.degree, others.length);
+      return {
+        signaling: bn.signaling.status(),
+        others: others.length,
+        alive: others.filter((id) => bn.node.membership.status(id) === 'alive').length,
+        linked: others.filter((id) => (bn.node.membership.linksOf(id)?.length ?? 0) >= want).length,
+        openLinks: bn.node.allLinks().filter(({ link }) => link.state === 'open').length,
+        degree: params.degree,
+      };
+    },
     show: (text) => (line.textContent = text),
     mount: () => whenIdle(mountPage),
   });

@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createVirtualScheduler } from '../../../core/sim/virtual-scheduler.ts';
 import { createMountGate, joinProgress, MOUNT_QUIET_MS, MOUNT_STALL_MS, type JoinState } from './mount-gate.ts';
 
-const joined = (others: number, openLinks: number, alive = others, degree = 8): JoinState => ({ signaling: 'joined', others, alive, openLinks, degree });
+const joined = (others: number, openLinks: number, alive = others, linked = alive, degree = 8): JoinState => ({ signaling: 'joined', others, alive, linked, openLinks, degree });
 
 describe('joinProgress', () => {
   it('waits for min(degree, others) open links', () => {
     expect(joinProgress(joined(3, 2))).toEqual({ settled: false, line: 'Joined; 2 of 3 links open…' });
     expect(joinProgress(joined(3, 3)).settled).toBe(true);
     expect(joinProgress(joined(15, 7)).settled).toBe(false);
-    expect(joinProgress(joined(15, 8))).toEqual({ settled: true, line: 'Joined; 8 links open, 15 of 15 members heard from…' });
+    expect(joinProgress(joined(15, 8))).toEqual({ settled: true, line: 'Joined; 8 links open, every member heard from, 15 of 15 with their links…' });
   });
 
-  it('with its links open, waits until every member is heard of alive', () => {
+  it('with its links open, waits until every member is heard of alive and announces its links', () => {
     expect(joinProgress(joined(15, 8, 11))).toEqual({ settled: false, line: 'Joined; 8 links open, 11 of 15 members heard from…' });
-    expect(joinProgress(joined(15, 8, 15)).settled).toBe(true);
+    expect(joinProgress(joined(15, 8, 15, 9))).toEqual({ settled: false, line: 'Joined; 8 links open, every member heard from, 9 of 15 with their links…' });
+    expect(joinProgress(joined(15, 8, 15, 15)).settled).toBe(true);
   });
 
   it('is settled alone in a room, and says so', () => {
@@ -22,9 +23,9 @@ describe('joinProgress', () => {
   });
 
   it('waits while connecting and not after a failed join', () => {
-    expect(joinProgress({ signaling: 'connecting', others: 0, alive: 0, openLinks: 0, degree: 8 }).settled).toBe(false);
-    expect(joinProgress({ signaling: 'refused', others: 0, alive: 0, openLinks: 0, degree: 8 }).settled).toBe(true);
-    expect(joinProgress({ signaling: 'disconnected', others: 2, alive: 0, openLinks: 0, degree: 8 }).settled).toBe(true);
+    expect(joinProgress({ signaling: 'connecting', others: 0, alive: 0, linked: 0, openLinks: 0, degree: 8 }).settled).toBe(false);
+    expect(joinProgress({ signaling: 'refused', others: 0, alive: 0, linked: 0, openLinks: 0, degree: 8 }).settled).toBe(true);
+    expect(joinProgress({ signaling: 'disconnected', others: 2, alive: 0, linked: 0, openLinks: 0, degree: 8 }).settled).toBe(true);
   });
 });
 
@@ -61,7 +62,7 @@ describe('createMountGate', () => {
     h.set(joined(3, 3));
     h.scheduler.runFor(5000);
     expect(h.mounts()).toBe(1);
-    expect(h.lines).toEqual(['Joined; 0 of 2 links open…', 'Joined; 2 links open, 2 of 2 members heard from…']);
+    expect(h.lines).toEqual(['Joined; 0 of 2 links open…', 'Joined; 2 links open, every member heard from, 2 of 2 with their links…']);
   });
 
   it('starts the wait again when a member arrives, and not for an unchanged state', () => {
@@ -79,11 +80,13 @@ describe('createMountGate', () => {
     expect(h.mounts()).toBe(1);
   });
 
-  it('a member heard alive is progress: it restarts the stall wait', () => {
+  it('a member heard alive or linked is progress: it restarts the stall wait', () => {
     const h = harness(joined(15, 8, 10));
     h.gate.update();
     h.scheduler.runFor(MOUNT_STALL_MS - 1);
     h.set(joined(15, 8, 12));
+    h.scheduler.runFor(MOUNT_STALL_MS - 1);
+    h.set(joined(15, 8, 15, 13));
     h.scheduler.runFor(MOUNT_STALL_MS - 1);
     expect(h.mounts()).toBe(0);
     h.set(joined(15, 8, 15));
@@ -107,7 +110,7 @@ describe('createMountGate', () => {
   });
 
   it('mounts when the signaling server does not answer', () => {
-    const h = harness({ signaling: 'connecting', others: 0, alive: 0, openLinks: 0, degree: 8 });
+    const h = harness({ signaling: 'connecting', others: 0, alive: 0, linked: 0, openLinks: 0, degree: 8 });
     h.gate.update();
     h.scheduler.runFor(MOUNT_STALL_MS);
     expect(h.mounts()).toBe(1);
@@ -115,9 +118,9 @@ describe('createMountGate', () => {
   });
 
   it('mounts at once when the join fails', () => {
-    const h = harness({ signaling: 'connecting', others: 0, alive: 0, openLinks: 0, degree: 8 });
+    const h = harness({ signaling: 'connecting', others: 0, alive: 0, linked: 0, openLinks: 0, degree: 8 });
     h.gate.update();
-    h.set({ signaling: 'refused', others: 0, alive: 0, openLinks: 0, degree: 8 });
+    h.set({ signaling: 'refused', others: 0, alive: 0, linked: 0, openLinks: 0, degree: 8 });
     h.scheduler.runFor(0);
     expect(h.mounts()).toBe(1);
     expect(h.lines).toEqual(['Connecting to the signaling server…', 'Could not join the room.']);

@@ -8,10 +8,11 @@ import type { SignalingStatus } from './room-signaling.ts';
  * handshakes, whose offers, answers and candidates both ends must handle on their main threads:
  * on 2 cores an 8-tab room formed in 4.5–4.8 s, and in 2.6–2.9 s with the page never mounted
  * (y-webrtc's bare page: 2.2–2.5 s). So the page waits until the tab holds the links it set out
- * to open and hears every member of the room alive, and the room has been still for a moment,
- * and shows one line of progress until then. Waiting for its own links only was not enough in a
- * 16-tab room: the tabs that had theirs mounted while the others still formed, and on 2 cores
- * the room formed in 11–14 s, against 5.4 s with no page mounted (bench:mesh).
+ * to open, hears every member of the room alive and announcing its links too, and the room has
+ * been still for a moment, and shows one line of progress until then. Waiting for its own links
+ * only was not enough in a 16-tab room: the tabs that had theirs mounted while the others still
+ * formed, and on 2 cores the room formed in 11–14 s, against 5.4 s with no page mounted
+ * (bench:mesh).
  * It waits only while the join moves: a failed join mounts at once and one that has stalled
  * mounts after MOUNT_STALL_MS (the page explains both), and main.ts mounts after a cap whatever
  * happened.
@@ -22,6 +23,8 @@ export interface JoinState {
   readonly others: number;
   /** Of those, the ones membership holds alive: heard of by gossip, directly or not. */
   readonly alive: number;
+  /** Of those, the ones whose heartbeats announce at least min(degree, others) open links. */
+  readonly linked: number;
   readonly openLinks: number;
   readonly degree: number;
 }
@@ -41,9 +44,10 @@ export function joinProgress(s: JoinState): JoinProgress {
     case 'joined':
       if (want === 0) return { settled: true, line: 'Joined; no one else is in the room yet.' };
       if (s.openLinks < want) return { settled: false, line: `Joined; ${s.openLinks} of ${want} links open…` };
+      if (s.alive < s.others) return { settled: false, line: `Joined; ${want} links open, ${s.alive} of ${s.others} members heard from…` };
       return {
-        settled: s.alive >= s.others,
-        line: `Joined; ${want} links open, ${Math.min(s.alive, s.others)} of ${s.others} members heard from…`,
+        settled: s.linked >= s.others,
+        line: `Joined; ${want} links open, every member heard from, ${Math.min(s.linked, s.others)} of ${s.others} with their links…`,
       };
     default:
       return { settled: true, line: 'Could not join the room.' };
@@ -59,8 +63,8 @@ export function joinProgress(s: JoinState): JoinProgress {
 export const MOUNT_QUIET_MS = 500;
 
 /**
- * How long a join may go without progress (a member, a link, a member heard alive, a change of
- * signaling state) before the page mounts anyway: links that do not open and members never
+ * How long a join may go without progress (a member, a link, a member heard alive or linked, a
+ * change of signaling state) before the page mounts anyway: links that do not open and members never
  * heard from are what the page shows best. A join that keeps moving is not cut short.
  */
 export const MOUNT_STALL_MS = 4000;
@@ -89,7 +93,7 @@ export function createMountGate(o: { scheduler: Scheduler; read: () => JoinState
     update() {
       if (done) return;
       const state = o.read();
-      const key = `${state.signaling} ${state.others} ${state.alive} ${state.openLinks} ${state.degree}`;
+      const key = `${state.signaling} ${state.others} ${state.alive} ${state.linked} ${state.openLinks} ${state.degree}`;
       if (key === last) return;
       last = key;
       const progress = joinProgress(state);
