@@ -1,5 +1,3 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
 import { closeEarlySocket } from './net/early-socket.ts';
 import { createTabmeshApi } from './runtime/api.ts';
 import { startBrowserNode } from './runtime/browser-node.ts';
@@ -55,12 +53,7 @@ try {
     mounted = true;
     gate.stop();
     stopWatching();
-    try {
-      target.replaceChildren();
-      mount(App, { target, props: { source } });
-    } catch (err) {
-      fail(err);
-    }
+    import('./page.ts').then(({ mountPage: mountViews }) => mountViews(target, source)).catch(fail);
   };
   // Until it mounts, the page's one line says how the join is going (see mount-gate.ts).
   const line = target.firstElementChild ?? target;
