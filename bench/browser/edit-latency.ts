@@ -19,6 +19,8 @@ const REPS = 50;
 const WARMUP_REPS = 2;
 const OBSERVE_TIMEOUT_MS = 5000;
 const GAP_MS = 100;
+/** tabmesh's page appears once the room has formed: a second or two after formation here. */
+const PAGE_TIMEOUT_MS = 30_000;
 const FORM_TIMEOUT_MS = 60_000;
 const SETTLE_MS = 2000;
 const EVALUATE_TIMEOUT_MS = 30_000;
@@ -90,6 +92,7 @@ async function runBlock(lab: Lab, system: System, n: number, block: number, reps
   try {
     const formation = await room.waitFormed(FORM_TIMEOUT_MS);
     await room.stopWatchers();
+    await room.waitPageShown(PAGE_TIMEOUT_MS);
     const samples: EditSample[] = [];
     for (let rep = -WARMUP_REPS; rep < reps; rep++) {
       const s: EditSample = { part: 'edits', ...(await oneEdit(room, block, rep)) };
@@ -157,7 +160,7 @@ function section(blocks: readonly Block[], floor: readonly (FloorSample | null)[
 
 ${head}
 
-**Setup.** Rooms as in the mesh formation bench (one context per tab, ${TABS_PER_BROWSER} tabs per Chromium process); each room first waits until formed (${FORM_TIMEOUT_MS / 1000} s at most; if y-webrtc's mesh is incomplete then, it is measured as it stands, and the table says so). tabmesh runs with no faults set, but every link still goes through its fault layer. Per size, ${reps} edits per system in blocks ordered tabmesh, y-webrtc, y-webrtc, tabmesh (a fresh room per block; ${WARMUP_REPS} unrecorded warm-up edits each). Each edit appends a short marker, from tab (rep mod N), ${GAP_MS} ms apart.
+**Setup.** Rooms as in the mesh formation bench (one context per tab, ${TABS_PER_BROWSER} tabs per Chromium process); each room first waits until formed (${FORM_TIMEOUT_MS / 1000} s at most; if y-webrtc's mesh is incomplete then, it is measured as it stands, and the table says so), and tabmesh's until every tab shows its page, which appears once the room has formed (a person edits through it; y-webrtc's page is up from the start). tabmesh runs with no faults set, but every link still goes through its fault layer. Per size, ${reps} edits per system in blocks ordered tabmesh, y-webrtc, y-webrtc, tabmesh (a fresh room per block; ${WARMUP_REPS} unrecorded warm-up edits each). Each edit appends a short marker, from tab (rep mod N), ${GAP_MS} ms apart.
 
 **Measured.** The sender notes \`performance.timeOrigin + performance.now()\` just before the insert; every other tab notes the same clock (one clock for all tabs of the machine) the first moment its text (\`window.tabmesh.text.value()\`, \`window.yw.value()\`) contains the marker. Nothing is added to either app: an init script (bench/browser/edit-observer.ts) runs that check right after every task that could deliver an edit (every \`message\` handler: data channels, workers, ports, sockets; every timer callback), then once more in a follow-up task, with a 4 ms poll as the backstop; the "caught by" column shows which check saw each edit first (a poll catch is late by up to 4 ms). *All tabs* is the time until the last tab had it; *per tab* pools every receiving tab's own time. An edit not everywhere within ${OBSERVE_TIMEOUT_MS / 1000} s counts as slower than any other.
 

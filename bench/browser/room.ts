@@ -147,6 +147,18 @@ export class Room {
   }
 
   /** Stops the formation watchers, so they cost nothing during a later measurement. */
+  /**
+   * Waits until every tab shows its page. tabmesh's appears once the room has formed
+   * (app/src/runtime/mount-gate.ts), a moment after the formation this bench measures; y-webrtc's
+   * page is up as soon as its script runs. A person edits through the page, so timed edits start
+   * from here, not in the middle of the pages appearing.
+   */
+  async waitPageShown(timeoutMs: number): Promise<void> {
+    if (this.system !== 'tabmesh') return;
+    const shown = await pollUntil(async () => ((await this.all(() => document.querySelector('#app main') !== null, undefined)).every(Boolean) ? true : undefined), timeoutMs, 100);
+    if (shown === undefined) throw new Error(`${this.name}: not every tab showed its page within ${timeoutMs / 1000} s`);
+  }
+
   async stopWatchers(): Promise<void> {
     await this.all(() => window.__benchFormation?.stop(), undefined);
   }
