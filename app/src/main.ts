@@ -6,7 +6,7 @@ import { parseParams } from './runtime/params.ts';
 import { createViewSource } from './runtime/view-source.ts';
 
 /**
- * The page mounts once the tab's first links are open, or the join failed or stalled
+ * The page mounts once the room has formed as this tab sees it, or the join failed or stalled
  * (mount-gate.ts), and after this long whatever happened: a join that keeps changing without
  * ever settling (links opening and closing) must still get the page that explains it.
  */
@@ -18,7 +18,8 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 const fail = (err: unknown): never => {
-  // Only start-up errors land here (a bad URL parameter); show them instead of a blank page.
+  // Start-up errors land here (a bad URL parameter, the views' script failing to load); show
+  // them instead of a blank page or a progress line that never ends.
   closeEarlySocket(window as unknown as Record<string, unknown>);
   target.textContent = `tabmesh could not start: ${err instanceof Error ? err.message : String(err)}`;
   throw err;
