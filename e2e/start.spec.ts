@@ -55,3 +55,20 @@ test('a page that cannot start closes the socket index.html opened', async ({ se
     await context.close();
   }
 });
+
+test('a tab whose views cannot be loaded says so instead of staying on its progress line', async ({ serverUrl, browserPool }) => {
+  const browser = browserPool[0];
+  if (!browser) throw new Error('no browser in the pool');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // The views are a script of their own, loaded once the room has formed (app/src/page.ts).
+    await page.route(/\/assets\/page-[^/]*\.js$/, (route) => route.abort('connectionfailed'));
+    await page.goto(`${serverUrl}?room=start-views-${Date.now().toString(36)}`);
+    await expect(page.locator('#app')).toContainText('tabmesh could not start');
+    // The node itself runs on: only the page is missing.
+    expect(await page.evaluate(() => window.tabmesh.id.length > 0)).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
