@@ -146,7 +146,6 @@ export class Room {
     return 1000 * times.reduce((a, b) => a + b, 0);
   }
 
-  /** Stops the formation watchers, so they cost nothing during a later measurement. */
   /**
    * Waits until every tab shows its page. tabmesh's appears once the room has formed
    * (app/src/runtime/mount-gate.ts), a moment after the formation this bench measures; y-webrtc's
@@ -159,6 +158,7 @@ export class Room {
     if (shown === undefined) throw new Error(`${this.name}: not every tab showed its page within ${timeoutMs / 1000} s`);
   }
 
+  /** Stops the formation watchers, so they cost nothing during a later measurement. */
   async stopWatchers(): Promise<void> {
     await this.all(() => window.__benchFormation?.stop(), undefined);
   }
