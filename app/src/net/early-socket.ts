@@ -18,9 +18,8 @@ const OPEN = 1;
  * closing; anything else found there is closed and forgotten, and the caller opens its own.
  */
 export function takeEarlySocket(holder: Record<string, unknown>, url: string): WebSocket | null {
-  const found = holder[EARLY_SOCKET_KEY];
-  delete holder[EARLY_SOCKET_KEY];
-  if (!isSocket(found)) return null;
+  const found = remove(holder);
+  if (!found) return null;
   if (found.url === url && (found.readyState === CONNECTING || found.readyState === OPEN)) return found;
   found.close();
   return null;
@@ -28,13 +27,15 @@ export function takeEarlySocket(holder: Record<string, unknown>, url: string): W
 
 /** Closes the early socket, if any: the app could not start and will not join. */
 export function closeEarlySocket(holder: Record<string, unknown>): void {
-  const found = holder[EARLY_SOCKET_KEY];
-  delete holder[EARLY_SOCKET_KEY];
-  if (isSocket(found)) found.close();
+  remove(holder)?.close();
 }
 
-function isSocket(x: unknown): x is WebSocket {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Partial<Record<'url' | 'readyState' | 'send' | 'close', unknown>>;
-  return typeof s.url === 'string' && typeof s.readyState === 'number' && typeof s.send === 'function' && typeof s.close === 'function';
+/** Takes whatever is stored under the name off `holder`, and returns it if it is a socket. */
+function remove(holder: Record<string, unknown>): WebSocket | null {
+  const found = holder[EARLY_SOCKET_KEY];
+  delete holder[EARLY_SOCKET_KEY];
+  if (typeof found !== 'object' || found === null) return null;
+  const s = found as Partial<Record<'url' | 'readyState' | 'send' | 'close', unknown>>;
+  const socket = typeof s.url === 'string' && typeof s.readyState === 'number' && typeof s.send === 'function' && typeof s.close === 'function';
+  return socket ? (found as WebSocket) : null;
 }
