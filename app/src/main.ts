@@ -1,7 +1,7 @@
 import { closeEarlySocket } from './net/early-socket.ts';
 import { createTabmeshApi } from './runtime/api.ts';
 import { startBrowserNode } from './runtime/browser-node.ts';
-import { createMountGate } from './runtime/mount-gate.ts';
+import { createMountGate, linkTarget } from './runtime/mount-gate.ts';
 import { parseParams } from './runtime/params.ts';
 import { createViewSource } from './runtime/view-source.ts';
 
@@ -62,7 +62,7 @@ try {
     scheduler: bn.scheduler,
     read: () => {
       const others = [...bn.signaling.members().keys()];
-      const want = Math.min(params.degree, others.length);
+      const want = linkTarget(params.degree, others.length);
       return {
         signaling: bn.signaling.status(),
         others: others.length,

@@ -23,7 +23,7 @@ export interface JoinState {
   readonly others: number;
   /** Of those, the ones membership holds alive: heard of by gossip, directly or not. */
   readonly alive: number;
-  /** Of those, the ones whose heartbeats announce at least min(degree, others) open links. */
+  /** Of those, the ones whose heartbeats announce at least linkTarget(degree, others) open links. */
   readonly linked: number;
   readonly openLinks: number;
   readonly degree: number;
@@ -36,8 +36,11 @@ export interface JoinProgress {
   readonly line: string;
 }
 
+/** Links a tab sets out to open, and each member is expected to announce: a full mesh in a small room. */
+export const linkTarget = (degree: number, others: number): number => Math.min(degree, others);
+
 export function joinProgress(s: JoinState): JoinProgress {
-  const want = Math.min(s.degree, s.others);
+  const want = linkTarget(s.degree, s.others);
   switch (s.signaling) {
     case 'connecting':
       return { settled: false, line: 'Connecting to the signaling server…' };
