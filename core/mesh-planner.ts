@@ -35,7 +35,7 @@ export const KEEP_SLACK = 2;
  * the others arrive; with only 2 spare slots each, the late tabs were refused by full nodes and
  * waited for shedding, and 16 tabs formed in 14.6 s at the median (mesh-formation.test.ts, 50
  * seeds; bench:mesh measured 14.5 s). Admitting 4 spares and trimming later forms them in 7 s
- * (bench:mesh: 11–12 s, where the rest is 16 tabs' CPU on 2 cores).
+ * (bench:mesh: 5–6 s, once the page stopped mounting mid-formation; app/src/runtime/mount-gate.ts).
  */
 export const acceptLimit = (degree: number): number => degree + Math.max(KEEP_SLACK, Math.ceil(degree / 2));
 /**
