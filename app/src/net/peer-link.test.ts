@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CHUNK, FRAME_HEADER_BYTES } from '../../../core/chunking.ts';
-import { createPeerLink, HIGH_WATER_BYTES, type PeerLink, type PeerSignal } from './peer-link.ts';
+import { createPeerLink, HIGH_WATER_BYTES, MAX_PENDING_SIGNALS, type PeerLink, type PeerSignal } from './peer-link.ts';
 
 /**
  * Stand-ins for the browser's RTCPeerConnection and RTCDataChannel, enough of them for one data
@@ -230,6 +230,24 @@ describe('createPeerLink', () => {
     // A second offer, after the first, is renegotiation, which tabmesh does not do.
     expect(b.link.signal({ type: 'offer', sdp: 'v=0 again' })).toBe(false);
     expect(a.link.stats().badSignals + b.link.stats().badSignals).toBe(refused.length + 1);
+  });
+
+  it('refuses candidates past the bound while no offer came, and still connects', async () => {
+    const { a, b } = pair();
+    await settle();
+    const candidate = (i: number) => ({ type: 'candidate', candidate: { candidate: `candidate:${i}`, sdpMid: '0' } });
+    for (let i = 0; i < MAX_PENDING_SIGNALS; i++) expect(b.link.signal(candidate(i))).toBe(true);
+    // Applied while waiting for the offer, they still count against the bound.
+    await settle();
+    expect(b.link.signal(candidate(-1))).toBe(false);
+    expect(b.link.stats().badSignals).toBe(1);
+    const [offer, ...rest] = a.outbox.splice(0);
+    expect(b.link.signal(offer)).toBe(true);
+    await settle();
+    for (const s of rest) b.link.signal(s);
+    for (const s of b.outbox.splice(0)) a.link.signal(s);
+    await settle();
+    expect([a.link.state, b.link.state]).toEqual(['open', 'open']);
   });
 
   it('a candidate WebRTC rejects is counted and the link goes on', async () => {

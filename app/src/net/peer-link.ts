@@ -56,8 +56,11 @@ const STALE_PARTIAL_MS = 30_000;
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 export const LOW_WATER_BYTES = 64 * 1024;
-/** Signals waiting for WebRTC to take them; a peer that floods more is refused. */
-const MAX_PENDING_SIGNALS = 256;
+/**
+ * Candidates waiting for WebRTC to take them, those held for the offer included; a peer that
+ * floods more is refused. A description comes once, so it needs no bound.
+ */
+export const MAX_PENDING_SIGNALS = 256;
 
 export function createPeerLink(options: PeerLinkOptions): PeerLink {
   const { local, remote, initiator, onSignal } = options;
@@ -238,9 +241,12 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
       finish(reason);
     },
     signal(data) {
-      const valid = state === 'closed' || pendingSignals >= MAX_PENDING_SIGNALS ? null : parseSignal(data);
-      // Only the initiator takes an answer, only the other end an offer, and each only once.
-      const inTurn = valid !== null && (valid.type === 'candidate' || (!described && valid.type === (initiator ? 'answer' : 'offer')));
+      const valid = state === 'closed' ? null : parseSignal(data);
+      // Candidates up to the bound, queued ones and those held for the offer counted; only the
+      // initiator takes an answer, only the other end an offer, and each only once.
+      const inTurn =
+        valid !== null &&
+        (valid.type === 'candidate' ? pendingSignals + early.length < MAX_PENDING_SIGNALS : !described && valid.type === (initiator ? 'answer' : 'offer'));
       if (!valid || !inTurn) {
         badSignals++;
         return false;
