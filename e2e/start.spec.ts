@@ -1,3 +1,4 @@
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from 'tabmesh/testing';
 
 /**
@@ -19,12 +20,20 @@ const SOCKET_RECORDER = `(() => {
   };
 })()`;
 
-test('a tab joins over the one socket index.html opened while the app was loading', async ({ serverUrl, browserPool }) => {
+/** Runs `fn` on a page of its own context in the kit's first browser, closed afterwards. */
+async function onFreshPage(browserPool: readonly Browser[], fn: (page: Page) => Promise<void>): Promise<void> {
   const browser = browserPool[0];
   if (!browser) throw new Error('no browser in the pool');
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
+    await fn(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+test('a tab joins over the one socket index.html opened while the app was loading', async ({ serverUrl, browserPool }) => {
+  await onFreshPage(browserPool, async (page) => {
     await page.addInitScript(SOCKET_RECORDER);
     await page.goto(`${serverUrl}?room=start-${Date.now().toString(36)}`);
     await page.waitForFunction(() => window.tabmesh !== undefined);
@@ -34,41 +43,27 @@ test('a tab joins over the one socket index.html opened while the app was loadin
     // second, idle socket holding a seat on the server.
     expect(sockets).toEqual([{ url: `${serverUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/signal`, inline: true }]);
     expect(await page.evaluate(() => '__tabmeshEarlySocket' in window)).toBe(false);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a page that cannot start closes the socket index.html opened', async ({ serverUrl, browserPool }) => {
-  const browser = browserPool[0];
-  if (!browser) throw new Error('no browser in the pool');
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
+  await onFreshPage(browserPool, async (page) => {
     await page.addInitScript(SOCKET_RECORDER);
     await page.goto(`${serverUrl}?room=start&degree=0`);
     await expect(page.locator('#app')).toContainText('tabmesh could not start');
     // Closing (2) or closed (3): it must not sit on the server unjoined.
     await expect.poll(() => page.evaluate(() => (window as unknown as { __socketStates: () => number[] }).__socketStates())).toEqual([3]);
     expect(await page.evaluate(() => '__tabmeshEarlySocket' in window)).toBe(false);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a tab whose views cannot be loaded says so instead of staying on its progress line', async ({ serverUrl, browserPool }) => {
-  const browser = browserPool[0];
-  if (!browser) throw new Error('no browser in the pool');
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
+  await onFreshPage(browserPool, async (page) => {
     // The views are a script of their own, loaded once the room has formed (app/src/page.ts).
     await page.route(/\/assets\/page-[^/]*\.js$/, (route) => route.abort('connectionfailed'));
     await page.goto(`${serverUrl}?room=start-views-${Date.now().toString(36)}`);
     await expect(page.locator('#app')).toContainText('tabmesh could not start');
     // The node itself runs on: only the page is missing.
     expect(await page.evaluate(() => window.tabmesh.id.length > 0)).toBe(true);
-  } finally {
-    await context.close();
-  }
+  });
 });
