@@ -43,6 +43,16 @@ describe('keepEqual', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).toBe(previous[1]);
   });
+
+  it('hands back the earlier array itself when no element changed, and a new one when any did', () => {
+    const previous = [{ id: 'a', v: 1 }, { id: 'b', v: 1 }];
+    expect(keepEqual([{ id: 'a', v: 1 }, { id: 'b', v: 1 }], previous, key)).toBe(previous);
+    expect(keepEqual([{ id: 'a', v: 1 }, { id: 'b', v: 2 }], previous, key)).not.toBe(previous);
+    expect(keepEqual([{ id: 'b', v: 1 }, { id: 'a', v: 1 }], previous, key)).not.toBe(previous);
+    expect(keepEqual([{ id: 'a', v: 1 }], previous, key)).not.toBe(previous);
+    const empty: { id: string }[] = [];
+    expect(keepEqual([], empty, key)).toBe(empty);
+  });
 });
 
 describe('keeping', () => {

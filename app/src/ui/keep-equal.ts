@@ -6,18 +6,22 @@
  * room that was most of a repaint (bench:page's profile). With it, a repaint touches only the
  * rows whose data changed.
  */
-export function keepEqual<T>(next: readonly T[], previous: readonly T[], key: (item: T) => string): T[] {
-  if (previous.length === 0) return [...next];
+export function keepEqual<T>(next: readonly T[], previous: readonly T[], key: (item: T) => string): readonly T[] {
+  if (previous.length === 0) return next.length === 0 ? previous : [...next];
   const before = new Map(previous.map((item) => [key(item), item]));
-  return next.map((item) => {
+  const kept = next.map((item) => {
     const old = before.get(key(item));
     return old !== undefined && sameValue(old, item) ? old : item;
   });
+  // An unchanged list is the same array: whatever derives from it (the names map, the diagram's
+  // lanes and model) then stays put too. A new array each repaint rebuilt the 12-tab diagram's
+  // model on every member-table repaint as well as on its own redraws (bench:page's profile).
+  return kept.length === previous.length && kept.every((item, i) => item === previous[i]) ? previous : kept;
 }
 
 /** keepEqual with its own memory: each call keeps what it can of what the previous call returned. */
-export function keeping<T>(key: (item: T) => string): (next: readonly T[]) => T[] {
-  let last: T[] = [];
+export function keeping<T>(key: (item: T) => string): (next: readonly T[]) => readonly T[] {
+  let last: readonly T[] = [];
   return (next) => (last = keepEqual(next, last, key));
 }
 

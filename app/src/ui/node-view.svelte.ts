@@ -91,10 +91,19 @@ export class NodeView {
   readonly syncedWith = $derived.by(() => this.#read(() => new Set(this.source.syncedWith())));
   readonly sharing = $derived.by(() => this.#read(() => this.source.sharing()));
 
-  /** Display names by node id, this node included, for clocks and chat senders. */
-  readonly names = $derived.by(
-    () => new Map([...this.members.map((m) => [m.id, m.name] as const), ...this.peers.map((p) => [p.id, p.name] as const), [this.api.id, this.api.name]]),
-  );
+  #lastNames: ReadonlyMap<string, string> = new Map();
+
+  /**
+   * Display names by node id, this node included, for clocks and chat senders. The same map
+   * while no name changes: every drawn event's label reads it, and members change more often
+   * (liveness, links) than their names do.
+   */
+  readonly names = $derived.by((): ReadonlyMap<string, string> => {
+    const next = new Map([...this.members.map((m) => [m.id, m.name] as const), ...this.peers.map((p) => [p.id, p.name] as const), [this.api.id, this.api.name]]);
+    const last = this.#lastNames;
+    if (next.size === last.size && [...next].every(([id, name]) => last.get(id) === name)) return last;
+    return (this.#lastNames = next);
+  });
 
   stats(peerId: string): LinkStats {
     return this.#stats[peerId] ?? NO_TRAFFIC;

@@ -174,10 +174,19 @@ export class DiagramState {
     return (this.#drawnSelection = { ...selectTrace(trace, { from, to: now, kinds, max: MAX_DIAGRAM_EVENTS }), from, to: now, windowMs, kinds });
   });
 
-  /** This node's lane first, then every member by id, so lanes keep their places as events come and go. */
+  #lastLanes: readonly string[] = [];
+
+  /**
+   * This node's lane first, then every member by id, so lanes keep their places as events come
+   * and go. The same array while the ids are: a member's liveness or links changing must not
+   * rebuild the model between redraws.
+   */
   readonly lanes = $derived.by(() => {
     const self = this.#view.api.id;
-    return [self, ...this.#view.members.map((m) => m.id).filter((id) => id !== self)];
+    const next = [self, ...this.#view.members.map((m) => m.id).filter((id) => id !== self)];
+    const last = this.#lastLanes;
+    if (next.length === last.length && next.every((id, i) => id === last[i])) return last;
+    return (this.#lastLanes = next);
   });
 
   /** The model last drawn: a redraw keeps its unchanged events and arrows (see keepEqual). */
