@@ -208,6 +208,27 @@ describe('membership', () => {
     for (const id of net.ids()) expect(seenFrom.get(id)?.links, `n00's view of ${id}`).toEqual(net.neighboursOf(id).sort());
   });
 
+  it('writes links to members in the same table as positions, and reads them back as ids', () => {
+    const entries = [
+      { id: 'node-a', name: 'Ann', heartbeat: 3, links: ['node-b', 'elsewhere'] },
+      { id: 'node-b', name: 'Bo', heartbeat: 7, links: ['node-a'] },
+    ];
+    expect(decodeHeartbeat(encodeHeartbeat(entries), 10)).toEqual({ ok: true, value: entries });
+    // A room of nine, each member linked to the other eight (bench:idle's room): one data-channel packet (about 1.2 KB).
+    const ids = Array.from({ length: 9 }, (_, i) => `u86q7kp7apa${i}`);
+    const room = ids.map((id, i) => ({ id, name: `Amber Fox ${i}`, heartbeat: 12_345, links: ids.filter((x) => x !== id) }));
+    const bytes = encodeHeartbeat(room);
+    expect(bytes.length).toBeLessThan(400);
+    expect(decodeHeartbeat(bytes, 10)).toEqual({ ok: true, value: room });
+  });
+
+  it('refuses a link to a position past the table', () => {
+    // One entry "a", named "A", counter 1, one link to position 2 (the table has one).
+    const bytes = Uint8Array.of(1, 1, 97, 1, 65, 1, 1, 2);
+    expect(decodeHeartbeat(bytes, 10)).toMatchObject({ ok: false, error: { code: 'malformed', message: 'heartbeat link to entry 2 of 1' } });
+    expect(decodeHeartbeat(Uint8Array.of(1, 1, 97, 1, 65, 1, 1, 1), 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'A', heartbeat: 1, links: ['a'] }] });
+  });
+
   it('rejects malformed heartbeats without throwing', () => {
     const rng = createRng(42);
     const valid = encodeHeartbeat([{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }]);
