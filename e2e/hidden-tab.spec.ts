@@ -2,16 +2,18 @@ import type { Page } from '@playwright/test';
 import { expect, test } from 'tabmesh/testing';
 
 /**
- * Headless pages are never hidden, so this stands in for a hidden tab the way Chromium throttles
- * one: every main-thread timer of the page fires a second late. The node must not notice: its
- * timers run in a worker.
+ * Headless pages are never hidden, so this stands in for a hidden tab: the page reports itself
+ * hidden, and every main-thread timer of it fires a second late, as Chromium throttles a
+ * background tab's. The node must not notice: a hidden page's timers run in a worker.
  */
 const THROTTLE_MS = 1000;
 const detector = { heartbeatMs: 200, suspectMs: 900, deadMs: 1800 };
 const INJECTED_DELAY_MS = 50;
 
-function throttleMainThreadTimers(): void {
+function hideAndThrottle(): void {
   const extra = 1000; // THROTTLE_MS; init scripts cannot see module constants
+  Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+  Object.defineProperty(document, 'hidden', { get: () => true });
   const setTimeoutNative = window.setTimeout.bind(window);
   const setIntervalNative = window.setInterval.bind(window);
   const later = (ms: unknown): number => (typeof ms === 'number' && ms > 0 ? ms : 0) + extra;
@@ -41,12 +43,12 @@ async function startWatch(page: Page, id: string): Promise<void> {
 
 const readWatch = (page: Page): Promise<Watch> => page.evaluate(() => (window as unknown as { watch: Watch }).watch);
 
-test('a tab with throttled main-thread timers keeps accurate delays and is never marked dead', async ({ mesh }) => {
+test('a hidden tab, its main-thread timers throttled, keeps accurate delays and is never marked dead', async ({ mesh }) => {
   const room = await mesh(2, { browsers: 3, ...detector });
   const observers = [...room.nodes];
   const [first] = observers;
   if (!first) throw new Error('mesh(2) opened no nodes');
-  const hidden = await room.open(2, throttleMainThreadTimers);
+  const hidden = await room.open(2, hideAndThrottle);
   await room.waitFormed();
 
   const lag = await hidden.page.evaluate(() => new Promise<number>((resolve) => {
