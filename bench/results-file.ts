@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 const FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const HEADER = '# tabmesh benchmark results\n\nEach section is rewritten by the command named in it. Figures are from the machine named there.\n';
 
+/** The machine's cores, not this process's: bench:page pins itself to one before it writes. */
 export function machineLine(): string {
   const model = cpus()[0]?.model ?? 'unknown CPU';
-  return `${availableParallelism()} cores (${model.trim()}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  return `${cpus().length} cores (${model.trim()}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
 export function writeSection(id: string, markdown: string): void {
