@@ -40,7 +40,7 @@ function room(ids = ['a', 'b', 'c']) {
       },
     };
     const sync = createYjsSync({ self: node.id, doc, dissemination, neighbours: node.neighbours, onError });
-    const presence = createAwarenessSync({ self: node.id, doc, dissemination, scheduler, onError, presence: { name: `name-${node.id}`, colour: COLOURS[node.id] ?? '#123456' } });
+    const presence = createAwarenessSync({ self: node.id, doc, dissemination, neighbours: node.neighbours, scheduler, onError, presence: { name: `name-${node.id}`, colour: COLOURS[node.id] ?? '#123456' } });
     members.push(Object.assign(member, { sync, presence }));
     return member;
   };
@@ -137,6 +137,28 @@ describe('awareness-sync', () => {
     expect(seen(c)).toEqual(['a:name-a:#aa0000', 'b:name-b:#00bb00', 'c:name-c:#0000cc:local']);
   });
 
+  it('sends its presence over each link that opens, so members that started before their links see each other at once', () => {
+    const scheduler = createVirtualScheduler();
+    // Ephemeral, as gossip sends presence: a broadcast with no link to carry it is gone.
+    const net = new FakeNetwork(createRng(9), { acrossCut: 'drop' });
+    const made = ['a', 'b', 'c'].map((id) => {
+      const node = net.addNode(id);
+      const presence = createAwarenessSync({ self: id, doc: new Y.Doc(), dissemination: node.dissemination, neighbours: node.neighbours, scheduler, onError: () => {}, presence: { name: `name-${id}`, colour: COLOURS[id] ?? '#123456' } });
+      return { presence };
+    });
+    // Each announced itself with no link to carry it, as a tab does before its first link opens.
+    net.deliverAll();
+    for (const { presence } of made) expect(presence.peers()).toHaveLength(1);
+    net.link('a', 'b');
+    net.link('b', 'c');
+    net.link('a', 'c');
+    net.deliverAll();
+    scheduler.runFor(0);
+    net.deliverAll();
+    expect(scheduler.now()).toBe(0);
+    for (const { presence } of made) expect(presence.peers().map((p) => p.peer)).toEqual(['a', 'b', 'c']);
+  });
+
   it('announces a departure on destroy', () => {
     const { net, members } = room();
     const [a, , c] = members as [Member, Member, Member];
@@ -152,7 +174,7 @@ describe('awareness-sync', () => {
     plain.destroy();
     const net = new FakeNetwork(createRng(1));
     const node = net.addNode('a');
-    const presence = createAwarenessSync({ self: 'a', doc: new Y.Doc(), dissemination: node.dissemination, scheduler: createVirtualScheduler(), onError: () => {}, presence: { name: 'a', colour: '#000000' } });
+    const presence = createAwarenessSync({ self: 'a', doc: new Y.Doc(), dissemination: node.dissemination, neighbours: node.neighbours, scheduler: createVirtualScheduler(), onError: () => {}, presence: { name: 'a', colour: '#000000' } });
     expect(vi.getTimerCount()).toBe(0);
     presence.destroy();
   });
@@ -196,6 +218,11 @@ describe('awareness-sync rejects bad peer input', () => {
     ];
     for (const bytes of bad) mallory.dissemination.broadcast('awareness', bytes);
     net.deliverAll();
+    // The same checks hold for an update sent point to point over a link.
+    mallory.neighbours.send('a', 'awareness', update([{ client: b.doc.clientID, clock: 100, json: good }]));
+    mallory.neighbours.send('a', 'awareness', update([{ client: 77, clock: 1, json: '{' }]));
+    net.deliverAll();
+    expect(a.errors.splice(-2).sort()).toEqual(['foreign-client', 'malformed']);
     expect([...a.errors].sort()).toEqual(['foreign-client', 'foreign-client', 'malformed', 'malformed', 'malformed', 'malformed', 'oversized']);
     expect(seen(a)).toEqual(['a:name-a:#aa0000:local', 'b:name-b:#00bb00']);
 

@@ -4,11 +4,14 @@ import * as Y from 'yjs';
 import { decodeError, type Decoded } from './codec.ts';
 import type { Unsubscribe } from './link.ts';
 import { every, type Scheduler } from './scheduler.ts';
-import type { Dissemination, ErrorSink } from './transport.ts';
+import type { Dissemination, ErrorSink, Neighbours } from './transport.ts';
 
 /**
  * Presence (name, colour, cursor) with y-protocols' Awareness, pushed as ephemeral broadcasts:
- * on every local change and on a renewal timer, so a lost one is replaced by the next.
+ * on every local change and on a renewal timer, so a lost one is replaced by the next. A link
+ * that opens (or heals) also gets our presence at once, point to point: a tab's first broadcast
+ * goes out before it has any link, and without this a room that joined together and then sat
+ * still saw nobody in the shared text until the first renewal (12 s in a 9-tab room).
  *
  * Time: Awareness starts a setInterval in its constructor (renewal and the 30 s timeout, both
  * on Date.now). It is cleared right after construction; this module renews and times out
@@ -41,6 +44,8 @@ export interface AwarenessSyncOptions {
   readonly scheduler: Scheduler;
   readonly onError: ErrorSink;
   readonly presence: { readonly name: string; readonly colour: string };
+  /** Direct neighbours: each newly reachable one is sent our presence. */
+  readonly neighbours: Neighbours;
   /** A peer not heard from for this long is removed (y-protocols' 30 s by default). */
   readonly timeoutMs?: number;
   /** Our state is re-sent this often (half the timeout by default, as y-protocols does). */
@@ -120,29 +125,41 @@ export function createAwarenessSync(options: AwarenessSyncOptions): AwarenessSyn
     });
   };
 
-  const onBroadcast = dissemination.onBroadcast('awareness', (message) => {
-    if (message.origin === self) return;
+  /**
+   * An update from `origin` about its own client. `announce`: it reached us by broadcast, so a
+   * newcomer in it may not know us yet; one sent point to point comes from a neighbour that
+   * gets ours the same way.
+   */
+  const receive = (origin: string, what: string, payload: Uint8Array, announce: boolean): void => {
     try {
-      const decoded = decodeAwarenessUpdate(message.payload);
-      if (!decoded.ok) return onError('awareness', decoded.error.code, `update ${message.id}: ${decoded.error.message}`);
+      const decoded = decodeAwarenessUpdate(payload);
+      if (!decoded.ok) return onError('awareness', decoded.error.code, `${what}: ${decoded.error.message}`);
       for (const { clientId } of decoded.value) {
         const owner = owners.get(clientId);
-        if (clientId === awareness.clientID || (owner !== undefined && owner !== message.origin)) {
-          return onError('awareness', 'foreign-client', `update ${message.id} speaks for client ${clientId}`);
+        if (clientId === awareness.clientID || (owner !== undefined && owner !== origin)) {
+          return onError('awareness', 'foreign-client', `${what} speaks for client ${clientId}`);
         }
       }
       const absent = decoded.value.filter(({ clientId }) => !awareness.states.has(clientId));
       // Bound before applying, so change handlers calling peers() already see the newcomer.
-      for (const { clientId } of decoded.value) owners.set(clientId, message.origin);
-      applyAwarenessUpdate(awareness, message.payload, new AwarenessOrigin(message.origin));
+      for (const { clientId } of decoded.value) owners.set(clientId, origin);
+      applyAwarenessUpdate(awareness, payload, new AwarenessOrigin(origin));
       for (const { clientId, clock } of decoded.value) {
         // Stale (reordered) entries were ignored by Awareness and must not keep a peer alive.
         if (awareness.meta.get(clientId)?.clock === clock) heard.set(clientId, scheduler.now());
       }
-      if (absent.some(({ clientId }) => awareness.states.has(clientId))) announceSoon();
+      if (announce && absent.some(({ clientId }) => awareness.states.has(clientId))) announceSoon();
     } catch (err) {
-      onError('awareness', 'handler-failed', `update ${message.id}: ${err instanceof Error ? err.message : String(err)}`);
+      onError('awareness', 'handler-failed', `${what}: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+  const onBroadcast = dissemination.onBroadcast('awareness', (message) => {
+    if (message.origin !== self) receive(message.origin, `update ${message.id}`, message.payload, true);
+  });
+  const { neighbours } = options;
+  const onDirect = neighbours.onMessage('awareness', (peer, payload) => receive(peer, `update from neighbour ${peer}`, payload, false));
+  const onReachable = neighbours.onReachable((peer) => {
+    if (awareness.getLocalState() !== null) neighbours.send(peer, 'awareness', encodeAwarenessUpdate(awareness, [awareness.clientID]));
   });
 
   const stopTimer = every(scheduler, Math.max(1, renewMs / 5), () => {
@@ -157,6 +174,8 @@ export function createAwarenessSync(options: AwarenessSyncOptions): AwarenessSyn
     stopTimer();
     cancelAnnounce?.();
     onBroadcast();
+    onDirect();
+    onReachable();
   });
 
   const local = (): WireState => {

@@ -261,6 +261,9 @@ test('two nodes see each other’s cursors in the shared text, and that they are
   const [a, b] = nodesOf(room.nodes, 2);
   const text = 'hello shared world';
 
+  // Before anyone types: presence goes over each link as it opens, not at the first renewal (15 s).
+  await expect(a.page.getByTestId(`presence-${b.id}`)).toBeVisible({ timeout: 5000 });
+  await expect(b.page.getByTestId(`presence-${a.id}`)).toBeVisible({ timeout: 5000 });
   await a.page.getByTestId('shared-text').fill(text);
   await expect(b.page.getByTestId('shared-text')).toHaveValue(text);
   await a.page.getByTestId('shared-text').click();

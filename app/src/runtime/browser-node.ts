@@ -84,7 +84,7 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
   const kv = createKv({ self: id, dissemination: node.gossip, onError });
   const doc = new Y.Doc();
   const yjs = createYjsSync({ self: id, doc, dissemination: node.gossip, neighbours: node.neighbours, onError });
-  const awareness = createAwarenessSync({ self: id, doc, dissemination: node.gossip, scheduler, onError, presence: { name, colour: presenceColour(id) } });
+  const awareness = createAwarenessSync({ self: id, doc, dissemination: node.gossip, neighbours: node.neighbours, scheduler, onError, presence: { name, colour: presenceColour(id) } });
   const traceShare = createTraceShare({ self: id, journal, dissemination: node.gossip, scheduler, onError });
   const linkStats = createLinkStatsBook();
 
