@@ -2,7 +2,7 @@ import { flushSync } from 'svelte';
 import { MESSAGE_KINDS, type MessageKind } from '../../../core/envelope.ts';
 import { buildSpaceTime, type SpaceTimeModel } from '../trace/space-time-model.ts';
 import { browserFrameEnv, frameThrottle } from '../ui/frame-throttle.ts';
-import { keepEqual } from '../ui/keep-equal.ts';
+import { keepEqual, sameValue } from '../ui/keep-equal.ts';
 import type { NodeView } from '../ui/node-view.svelte.ts';
 import type { TraceView } from '../view-source.ts';
 import { EventFocus } from './event-focus.svelte.ts';
@@ -184,8 +184,7 @@ export class DiagramState {
   readonly lanes = $derived.by(() => {
     const self = this.#view.api.id;
     const next = [self, ...this.#view.members.map((m) => m.id).filter((id) => id !== self)];
-    const last = this.#lastLanes;
-    if (next.length === last.length && next.every((id, i) => id === last[i])) return last;
+    if (sameValue(next, this.#lastLanes)) return this.#lastLanes;
     return (this.#lastLanes = next);
   });
 
