@@ -6,8 +6,9 @@ import type { Lab } from './lab.ts';
 
 /**
  * The floor under both systems: two tabs (in two Chromium processes) joined by one bare data
- * channel (simple-peer's, as y-webrtc opens it), whose handshake the orchestrator relays by hand. One string per
- * repetition, alternating direction, observed with the same in-page instrument as the systems.
+ * channel (simple-peer's, as y-webrtc opens it), whose handshake the orchestrator relays by
+ * hand. One string per repetition, alternating direction, observed with the same in-page
+ * instrument as the systems.
  */
 const CONNECT_TIMEOUT_MS = 20_000;
 const EVALUATE_TIMEOUT_MS = 30_000;

@@ -4,9 +4,9 @@ import type { FloorMeshApi, FloorPageApi, MeshSignal } from './floor-api.ts';
 /**
  * The floor of the browser benches: bare WebRTC data channels with nothing on top, opened with
  * simple-peer, the library under y-webrtc (tabmesh opens the same kind of channel through the
- * browser's RTCPeerConnection directly). `window.floor` is the edit-latency
- * bench's single link between two pages; `window.floorMesh` the idle bench's many links per page.
- * simple-peer's browser bundle, as y-webrtc imports it, so no Node shims are needed.
+ * browser's RTCPeerConnection directly). `window.floor` is the edit-latency bench's single link
+ * between two pages; `window.floorMesh` the idle bench's many links per page. simple-peer's
+ * browser bundle, as y-webrtc imports it, so no Node shims are needed.
  */
 type SimplePeer = InstanceType<typeof Peer>;
 type SignalData = Parameters<SimplePeer['signal']>[0];
