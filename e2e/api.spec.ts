@@ -104,3 +104,17 @@ test('a 300 KB insert crosses the data channel (chunked, as Chromium drops messa
   await expect.poll(async () => (await b.text()).length).toBe(big.length);
   expect(await b.text()).toBe(big);
 });
+
+test('a node opened with ?ui=none joins and works through window.tabmesh, without mounting its views', async ({ mesh }) => {
+  const room = await mesh(2, { browsers: 2, ui: 'none' });
+  const [a, b] = room.nodes;
+  if (!a || !b) throw new Error('mesh(2) opened fewer than two nodes');
+
+  await a.put('k', 'headless');
+  await expect.poll(() => b.get('k')).toEqual(['headless']);
+  for (const node of [a, b]) {
+    // The progress line gives way to one that says why there is no page; no view ever mounts.
+    await expect(node.page.locator('#app')).toHaveText(/runs without its page \(\?ui=none\); window\.tabmesh drives it\./);
+    await expect(node.page.getByTestId('node-name')).toHaveCount(0);
+  }
+});

@@ -18,6 +18,8 @@ export interface MeshOptions {
   heartbeatMs?: number;
   suspectMs?: number;
   deadMs?: number;
+  /** 'none': nodes without their page's views, driven through window.tabmesh only (less CPU per tab). */
+  ui?: 'full' | 'none';
   /** Wait until the mesh has formed before returning it (default true). */
   waitFormed?: boolean;
 }
@@ -53,7 +55,7 @@ export class Mesh {
 
   private url(name?: string): string {
     const q = new URLSearchParams({ room: this.options.room });
-    for (const key of ['degree', 'heartbeatMs', 'suspectMs', 'deadMs'] as const) {
+    for (const key of ['degree', 'heartbeatMs', 'suspectMs', 'deadMs', 'ui'] as const) {
       const v = this.options[key];
       if (v !== undefined) q.set(key, String(v));
     }

@@ -47,13 +47,17 @@ try {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
-  const source = createViewSource(bn, api);
   let mounted = false;
   const mountPage = (): void => {
     if (mounted) return;
     mounted = true;
     gate.stop();
     stopWatching();
+    if (params.ui === 'none') {
+      line.textContent = `${api.name} runs without its page (?ui=none); window.tabmesh drives it.`;
+      return;
+    }
+    const source = createViewSource(bn, api);
     import('./page.ts').then(({ mountPage: mountViews }) => mountViews(target, source)).catch(fail);
   };
   // Until it mounts, the page's one line says how the join is going (see mount-gate.ts).

@@ -4,17 +4,18 @@ import { DEFAULT_PARAMS, parseParams, siblingSearch } from './params.ts';
 describe('parseParams', () => {
   it('defaults to room main, a generated name, degree 8 and the core detector timings', () => {
     expect(parseParams('')).toEqual(DEFAULT_PARAMS);
-    expect(DEFAULT_PARAMS).toMatchObject({ room: 'main', name: null, degree: 8, heartbeatMs: 500, suspectMs: 2500, deadMs: 6000 });
+    expect(DEFAULT_PARAMS).toMatchObject({ room: 'main', name: null, degree: 8, heartbeatMs: 500, suspectMs: 2500, deadMs: 6000, ui: 'full' });
   });
 
   it('reads every parameter', () => {
-    expect(parseParams('?room=lab-1&name=Ada%20L&degree=3&heartbeatMs=100&suspectMs=400&deadMs=900')).toEqual({
+    expect(parseParams('?room=lab-1&name=Ada%20L&degree=3&heartbeatMs=100&suspectMs=400&deadMs=900&ui=none')).toEqual({
       room: 'lab-1',
       name: 'Ada L',
       degree: 3,
       heartbeatMs: 100,
       suspectMs: 400,
       deadMs: 900,
+      ui: 'none',
     });
   });
 
@@ -29,6 +30,8 @@ describe('parseParams', () => {
     ['?heartbeatMs=abc', /\?heartbeatMs must be an integer/],
     ['?suspectMs=400', /\?suspectMs \(400\) must exceed \?heartbeatMs \(500\)/],
     ['?suspectMs=7000', /\?deadMs \(6000\) must exceed \?suspectMs \(7000\)/],
+    ['?ui=off', /\?ui must be one of full, none, got "off"/],
+    ['?ui=', /\?ui must be one of full, none/],
   ])('refuses %s with a RangeError naming the parameter', (search, message) => {
     expect(() => parseParams(search)).toThrow(RangeError);
     expect(() => parseParams(search)).toThrow(message);

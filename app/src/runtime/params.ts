@@ -13,6 +13,7 @@ import { ROOM_PATTERN } from '../../../signaling/protocol.ts';
  *   ?heartbeatMs=N      failure-detector heartbeat interval (default 500)
  *   ?suspectMs=N        silence before a member is suspected (default 2500)
  *   ?deadMs=N           silence before a member is dead (default 6000)
+ *   ?ui=full|none       the page's views, or none: a node driven through window.tabmesh only
  */
 export interface BrowserNodeParams {
   readonly room: string;
@@ -22,7 +23,16 @@ export interface BrowserNodeParams {
   readonly heartbeatMs: number;
   readonly suspectMs: number;
   readonly deadMs: number;
+  /**
+   * 'none': the node runs and window.tabmesh drives it, but the views never mount. Painting live
+   * clocks and counters is a third of an idle tab's CPU (bench:idle), and a test that opens many
+   * nodes on a small machine reads them through the API anyway.
+   */
+  readonly ui: UiMode;
 }
+
+export type UiMode = 'full' | 'none';
+const UI_MODES: readonly UiMode[] = ['full', 'none'];
 
 export const DEFAULT_PARAMS: BrowserNodeParams = {
   room: 'main',
@@ -31,6 +41,7 @@ export const DEFAULT_PARAMS: BrowserNodeParams = {
   heartbeatMs: DEFAULT_NODE.heartbeatMs,
   suspectMs: DEFAULT_MEMBERSHIP.suspectAfterMs,
   deadMs: DEFAULT_MEMBERSHIP.deadAfterMs,
+  ui: 'full',
 };
 
 /** What the signaling server accepts as a name: 1-64 characters, none of them control or format, not blank. */
@@ -52,7 +63,13 @@ export function parseParams(search: string): BrowserNodeParams {
   // A member must miss at least one beat before it is suspected, and be suspected before it is dead.
   if (!(suspectMs > heartbeatMs)) throw new RangeError(`?suspectMs (${suspectMs}) must exceed ?heartbeatMs (${heartbeatMs})`);
   if (!(deadMs > suspectMs)) throw new RangeError(`?deadMs (${deadMs}) must exceed ?suspectMs (${suspectMs})`);
-  return { room, name, degree, heartbeatMs, suspectMs, deadMs };
+  const ui = q.get('ui') ?? DEFAULT_PARAMS.ui;
+  if (!isUiMode(ui)) throw new RangeError(`?ui must be one of ${UI_MODES.join(', ')}, got ${JSON.stringify(ui)}`);
+  return { room, name, degree, heartbeatMs, suspectMs, deadMs, ui };
+}
+
+function isUiMode(s: string): s is UiMode {
+  return (UI_MODES as readonly string[]).includes(s);
 }
 
 function integer(q: URLSearchParams, key: string, fallback: number, min: number, max: number): number {
