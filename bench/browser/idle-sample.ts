@@ -45,6 +45,8 @@ export interface FloorFormation {
 export interface IdleResult extends WindowMeasures, TabReport {
   readonly part: 'idle';
   readonly system: System | 'floor';
+  /** tabmesh's URL parameters beyond room, name and degree (none: its defaults). */
+  readonly params: Readonly<Record<string, string>>;
   readonly n: number;
   readonly formation: Formation | FloorFormation;
 }
@@ -138,8 +140,13 @@ async function measureWindow<B>(lab: Lab, tabs: Tabs, o: WindowOptions, around: 
 }
 
 /** Measures an idle room; the caller closes the returned room (after profiling it, perhaps). */
-export async function measureIdle(lab: Lab, system: System, o: WindowOptions & { n: number; degree: number; formTimeoutMs: number }): Promise<{ result: IdleResult; room: Room }> {
-  const room = await Room.open(lab, { system, n: o.n, degree: o.degree, initScript: channelCounter });
+export async function measureIdle(
+  lab: Lab,
+  system: System,
+  o: WindowOptions & { n: number; degree: number; formTimeoutMs: number; params?: Readonly<Record<string, string>> },
+): Promise<{ result: IdleResult; room: Room }> {
+  const params = o.params ?? {};
+  const room = await Room.open(lab, { system, n: o.n, degree: o.degree, params, initScript: channelCounter });
   try {
     const formation = await room.waitFormed(o.formTimeoutMs);
     await room.stopWatchers();
@@ -158,7 +165,7 @@ export async function measureIdle(lab: Lab, system: System, o: WindowOptions & {
         return { sendsByKind, linksAtEnd };
       },
     });
-    return { result: { part: 'idle', system, n: o.n, formation, ...measures }, room };
+    return { result: { part: 'idle', system, params, n: o.n, formation, ...measures }, room };
   } catch (error) {
     await room.close();
     throw error;
@@ -173,7 +180,7 @@ export async function measureFloorIdle(lab: Lab, o: WindowOptions & { n: number;
       before: async () => undefined,
       after: async () => ({ sendsByKind: {}, linksAtEnd: await mesh.openCounts() }),
     });
-    return { part: 'idle', system: 'floor', n: o.n, formation: { complete: true, ms: mesh.connectMs }, ...measures };
+    return { part: 'idle', system: 'floor', params: {}, n: o.n, formation: { complete: true, ms: mesh.connectMs }, ...measures };
   } finally {
     await mesh.close();
   }

@@ -25,6 +25,8 @@ export interface RoomOptions {
   readonly n: number;
   /** tabmesh's ?degree (default 8); y-webrtc has no such setting. */
   readonly degree?: number;
+  /** More of tabmesh's URL parameters (`ui`, the detector's timings); y-webrtc has none. */
+  readonly params?: Readonly<Record<string, string>>;
   readonly observeEdits?: boolean;
   /** Runs in every tab before its scripts, with the tab's index. */
   readonly initScript?: (index: number) => string;
@@ -70,7 +72,7 @@ export class Room {
       });
       const url = (i: number): string =>
         o.system === 'tabmesh'
-          ? `${lab.appUrl}?${new URLSearchParams({ room: name, degree: String(degree), name: `tab ${i}` })}`
+          ? `${lab.appUrl}?${new URLSearchParams({ ...o.params, room: name, degree: String(degree), name: `tab ${i}` })}`
           : `${lab.pagesUrl}yw/index.html${yWebrtcPageSearch(name, lab.ywSignalingUrl)}`;
       // All at once, as a class opening the link together; formation counts from the first start.
       await Promise.all(pages.map((p, i) => p.goto(url(i), { timeout: GOTO_TIMEOUT_MS })));
