@@ -7,8 +7,11 @@ import type { VectorClock } from './vector-clock.ts';
  * version, id, origin, sender, kind, seq, hops, lamport, vc (count, then id/count pairs), payload.
  * Decoding is total: any input yields an Envelope or a CodecError, never an exception.
  */
-/** 2: heartbeats name linked members by their place in the table (membership.ts). A tab of another version is refused, not misread. */
-export const WIRE_VERSION = 2;
+/**
+ * A tab of another version is refused, not misread. 2: heartbeats name linked members by their
+ * place in the table; 3: heartbeats carry the sender's gossip fingerprint (membership.ts).
+ */
+export const WIRE_VERSION = 3;
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const MAX_ID_CHARS = 256;
 const MAX_CLOCK_ENTRIES = 4096;

@@ -58,3 +58,29 @@ export function decodeDigest(bytes: Uint8Array): Decoded<{ type: DigestType; dig
     return decodeError('malformed', err instanceof Error ? err.message : String(err));
   }
 }
+
+/**
+ * A 32-bit fingerprint (FNV-1a) of the set of broadcasts a digest describes: equal sets give
+ * equal fingerprints, however they were reached. Heartbeats carry it, so a node can tell that a
+ * neighbour holds what it holds without exchanging digests (see Gossip.antiEntropy).
+ */
+export function fingerprint(digest: Digest): number {
+  let h = 0x811c9dc5;
+  const mix = (n: number): void => {
+    h = Math.imul(h ^ n, 0x01000193) >>> 0;
+  };
+  const origins = [...new Set([...digest.high.keys(), ...digest.extra.keys()])].sort();
+  for (const origin of origins) {
+    const high = digest.high.get(origin) ?? 0;
+    const extras = digest.extra.get(origin) ?? [];
+    // Nothing held of this origin: the same set as the origin not listed.
+    if (high === 0 && extras.length === 0) continue;
+    for (let i = 0; i < origin.length; i++) mix(origin.charCodeAt(i));
+    // Separators, so that ("ab", 1) and ("a", …) cannot run together.
+    mix(0x10000);
+    mix(high);
+    for (const n of [...extras].sort((a, b) => a - b)) mix(n + 0x20000);
+    mix(0x30000);
+  }
+  return h;
+}

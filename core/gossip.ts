@@ -1,5 +1,5 @@
 import type { Envelope } from './envelope.ts';
-import { decodeDigest, encodeDigest, type Digest } from './digest.ts';
+import { decodeDigest, encodeDigest, fingerprint, type Digest } from './digest.ts';
 import { BATCH_TYPE, decodeBatch, encodeBatch, type BatchItem } from './gossip-batch.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -17,6 +17,12 @@ import type { Broadcast, BroadcastKind, BroadcastOptions, Dissemination, ErrorSi
  * `antiEntropyMs` a node sends a digest (version vector plus gaps) to one random neighbour,
  * which returns what the sender lacks and asks for what it lacks itself. Push makes it fast,
  * pull makes it complete: after any partition heals, everyone catches up.
+ *
+ * A round skips the neighbours whose last heartbeat carried our own fingerprint (digest.ts):
+ * they held what we hold, and if either side has gained since, the fingerprints differ and the
+ * next round picks them. Two nodes that both skip each other hold the same set: each holds at
+ * least what the other announced, sets only grow, so each equals the other. An idle room, all
+ * in step, then sends no digests at all (they were a tenth of an idle tab's messages, bench:idle).
  */
 export interface GossipConfig {
   /** Neighbours a relay forwards a new broadcast to. */
@@ -54,6 +60,8 @@ export interface GossipWire {
   send(peers: readonly string[], message: Pick<Envelope, 'id' | 'origin' | 'kind' | 'seq' | 'hops' | 'payload'>): number;
   /** The links `node` last announced, or undefined when not known here. */
   neighboursOf?(node: string): readonly string[] | undefined;
+  /** The fingerprint `peer` last announced to us; undefined when not heard (a round then includes it). */
+  fingerprintOf?(peer: string): number | undefined;
 }
 
 export interface GossipStats {
@@ -65,6 +73,8 @@ export interface GossipStats {
   pruned: number;
   repaired: number;
   digests: number;
+  /** Rounds that sent nothing: every neighbour had announced our fingerprint. */
+  inStep: number;
 }
 
 export class Gossip implements Dissemination {
@@ -77,7 +87,9 @@ export class Gossip implements Dissemination {
   private flushPending = false;
   private seq = 0;
   private ephemeralSeq = 0;
-  readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, pruned: 0, repaired: 0, digests: 0 };
+  readonly stats: GossipStats = { broadcasts: 0, delivered: 0, duplicates: 0, forwarded: 0, pruned: 0, repaired: 0, digests: 0, inStep: 0 };
+  /** fingerprint() of the current digest; null after a change until asked again. */
+  private ownFingerprint: number | null = null;
 
   constructor(
     private readonly self: string,
@@ -160,11 +172,22 @@ export class Gossip implements Dissemination {
     if (type === 'request' && this.lacksSomething(digest)) this.sendDigest(from, 'reply');
   }
 
-  /** One anti-entropy round with a random neighbour (or the given one, e.g. right after a heal). */
+  /**
+   * One anti-entropy round with a random neighbour not known to be in step with us (or with the
+   * given one, always, e.g. right after a heal).
+   */
   antiEntropy(peer?: string): void {
+    if (peer !== undefined) return this.sendDigest(peer, 'request');
+    const ours = this.fingerprint();
     const neighbours = this.wire.neighbours();
-    const target = peer ?? (neighbours.length > 0 ? this.rng.pick(neighbours) : undefined);
-    if (target !== undefined) this.sendDigest(target, 'request');
+    const candidates = neighbours.filter((p) => this.wire.fingerprintOf?.(p) !== ours);
+    if (candidates.length > 0) this.sendDigest(this.rng.pick(candidates), 'request');
+    else if (neighbours.length > 0) this.stats.inStep += 1;
+  }
+
+  /** fingerprint() of what this node holds, for heartbeats. */
+  fingerprint(): number {
+    return (this.ownFingerprint ??= fingerprint(this.digest()));
   }
 
   /** Highest contiguous broadcast number held per origin (a version vector of the log). */
@@ -245,6 +268,7 @@ export class Gossip implements Dissemination {
       extra.add(m.seq);
     }
     this.extra.set(m.origin, extra);
+    this.ownFingerprint = null;
   }
 
   private remember(id: string): void {

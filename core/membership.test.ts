@@ -213,31 +213,35 @@ describe('membership', () => {
       { id: 'node-a', name: 'Ann', heartbeat: 3, links: ['node-b', 'elsewhere'] },
       { id: 'node-b', name: 'Bo', heartbeat: 7, links: ['node-a'] },
     ];
-    expect(decodeHeartbeat(encodeHeartbeat(entries), 10)).toEqual({ ok: true, value: entries });
+    expect(decodeHeartbeat(encodeHeartbeat({ fingerprint: 0xdeadbeef, entries }), 10)).toEqual({ ok: true, value: { fingerprint: 0xdeadbeef, entries } });
     // A room of nine, each member linked to the other eight (bench:idle's room): one data-channel packet (about 1.2 KB).
     const ids = Array.from({ length: 9 }, (_, i) => `u86q7kp7apa${i}`);
     const room = ids.map((id, i) => ({ id, name: `Amber Fox ${i}`, heartbeat: 12_345, links: ids.filter((x) => x !== id) }));
-    const bytes = encodeHeartbeat(room);
+    const bytes = encodeHeartbeat({ fingerprint: 1, entries: room });
     expect(bytes.length).toBeLessThan(400);
-    expect(decodeHeartbeat(bytes, 10)).toEqual({ ok: true, value: room });
+    expect(decodeHeartbeat(bytes, 10)).toEqual({ ok: true, value: { fingerprint: 1, entries: room } });
   });
 
   it('refuses a link to a position past the table', () => {
-    // One entry "a", named "A", counter 1, one link to position 2 (the table has one).
-    const bytes = Uint8Array.of(1, 1, 97, 1, 65, 1, 1, 2);
+    // Fingerprint 7 (four bytes, little-endian), one entry "a", named "A", counter 1, one link to position 2 (the table has one).
+    const bytes = Uint8Array.of(7, 0, 0, 0, 1, 1, 97, 1, 65, 1, 1, 2);
     expect(decodeHeartbeat(bytes, 10)).toMatchObject({ ok: false, error: { code: 'malformed', message: 'heartbeat link to entry 2 of 1' } });
-    expect(decodeHeartbeat(Uint8Array.of(1, 1, 97, 1, 65, 1, 1, 1), 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'A', heartbeat: 1, links: ['a'] }] });
+    expect(decodeHeartbeat(Uint8Array.of(7, 0, 0, 0, 1, 1, 97, 1, 65, 1, 1, 1), 10)).toEqual({
+      ok: true,
+      value: { fingerprint: 7, entries: [{ id: 'a', name: 'A', heartbeat: 1, links: ['a'] }] },
+    });
   });
 
   it('rejects malformed heartbeats without throwing', () => {
     const rng = createRng(42);
-    const valid = encodeHeartbeat([{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }]);
-    expect(decodeHeartbeat(valid, 10)).toEqual({ ok: true, value: [{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }] });
+    const entries = [{ id: 'a', name: 'Ann', heartbeat: 3, links: ['b', 'c'] }];
+    const valid = encodeHeartbeat({ fingerprint: 2 ** 32 - 1, entries });
+    expect(decodeHeartbeat(valid, 10)).toEqual({ ok: true, value: { fingerprint: 2 ** 32 - 1, entries } });
     for (let i = 0; i < valid.length; i++) expect(decodeHeartbeat(valid.slice(0, i), 10).ok, `truncated at ${i}`).toBe(false);
     for (let i = 0; i < 5000; i++) {
       const bytes = Uint8Array.from({ length: rng.int(40) }, () => rng.int(256));
       const d = decodeHeartbeat(bytes, 10);
-      if (d.ok) for (const e of d.value) expect(typeof e.id).toBe('string');
+      if (d.ok) for (const e of d.value.entries) expect(typeof e.id).toBe('string');
     }
   });
 });

@@ -54,6 +54,15 @@ export interface HeartbeatEntry {
   readonly links: readonly string[];
 }
 
+/**
+ * One heartbeat message: the sender's member table, and the fingerprint of the broadcasts it
+ * holds (Gossip.fingerprint), which lets its neighbours skip anti-entropy while in step with it.
+ */
+export interface Heartbeat {
+  readonly fingerprint: number;
+  readonly entries: readonly HeartbeatEntry[];
+}
+
 export class Membership {
   private readonly table = new Map<string, Row>();
   private readonly listeners = new Set<() => void>();
@@ -201,9 +210,10 @@ const MAX_LINKS = 64;
  * were two thirds of a 1.4 KB heartbeat, over the 1.2 KB a data-channel packet carries, so
  * every heartbeat went out as two packets (bench:idle); as positions the table fits one.
  */
-export function encodeHeartbeat(entries: readonly HeartbeatEntry[]): Uint8Array {
+export function encodeHeartbeat({ fingerprint, entries }: Heartbeat): Uint8Array {
   const position = new Map(entries.map((m, i) => [m.id, i]));
   const e = encoding.createEncoder();
+  encoding.writeUint32(e, fingerprint);
   encoding.writeVarUint(e, entries.length);
   for (const m of entries) {
     encoding.writeVarString(e, m.id);
@@ -219,9 +229,12 @@ export function encodeHeartbeat(entries: readonly HeartbeatEntry[]): Uint8Array 
   return encoding.toUint8Array(e);
 }
 
-export function decodeHeartbeat(bytes: Uint8Array, maxEntries: number): Decoded<HeartbeatEntry[]> {
+export function decodeHeartbeat(bytes: Uint8Array, maxEntries: number): Decoded<Heartbeat> {
   try {
+    // lib0 reads a uint32 past the end without complaint.
+    if (bytes.length < 4) return decodeError('malformed', 'heartbeat shorter than its fingerprint');
     const d = decoding.createDecoder(bytes);
+    const fingerprint = decoding.readUint32(d);
     const n = decoding.readVarUint(d);
     if (n > maxEntries) return decodeError('malformed', `heartbeat with ${n} entries exceeds ${maxEntries}`);
     const rows: { id: string; name: string; heartbeat: number; links: (string | number)[] }[] = [];
@@ -250,7 +263,7 @@ export function decodeHeartbeat(bytes: Uint8Array, maxEntries: number): Decoded<
     if (decoding.hasContent(d)) return decodeError('malformed', 'trailing bytes after heartbeat');
     // Positions may point forward, so they are resolved once every entry's id is known.
     const entries = rows.map((r) => ({ ...r, links: r.links.map((l) => (typeof l === 'number' ? (rows[l] as (typeof rows)[number]).id : l)) }));
-    return { ok: true, value: entries };
+    return { ok: true, value: { fingerprint, entries } };
   } catch (err) {
     return decodeError('malformed', err instanceof Error ? err.message : String(err));
   }

@@ -100,6 +100,8 @@ export class TabmeshNode {
   /** Beats so far, and the beat at which each open link last carried one. */
   private beats = 0;
   private readonly lastBeatTo = new Map<string, number>();
+  /** The gossip fingerprint each neighbour's last heartbeat carried. */
+  private readonly fingerprints = new Map<string, number>();
   private stopTimers: (() => void) | null = null;
 
   constructor(options: NodeOptions) {
@@ -124,6 +126,7 @@ export class TabmeshNode {
       {
         neighbours: () => this.liveNeighbours(),
         send: (peers, m) => this.sendEnvelope(peers, m),
+        fingerprintOf: (peer) => this.fingerprints.get(peer),
         ...(this.config.shareTopology ? { neighboursOf: (node: string) => this.membership.linksOf(node) } : {}),
       },
       this.rng,
@@ -194,11 +197,19 @@ export class TabmeshNode {
       this.announceReachable(peer);
     });
     link.onClose(() => {
-      if (this.links.get(peer) === link) this.links.delete(peer);
+      if (this.links.get(peer) === link) {
+        this.links.delete(peer);
+        this.fingerprints.delete(peer);
+      }
       this.changedLinks();
     });
     this.changedLinks();
     return link;
+  }
+
+  /** The gossip fingerprint `peer` last announced over an open link (see Gossip.antiEntropy). */
+  fingerprintOf(peer: string): number | undefined {
+    return this.fingerprints.get(peer);
   }
 
   link(peer: string): FaultyLink | undefined {
@@ -279,7 +290,9 @@ export class TabmeshNode {
 
   private sendHeartbeat(peers: readonly string[], entries: readonly HeartbeatEntry[]): void {
     for (const peer of peers) this.lastBeatTo.set(peer, this.beats);
-    if (peers.length > 0) this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload: encodeHeartbeat(entries) });
+    if (peers.length === 0) return;
+    const payload = encodeHeartbeat({ fingerprint: this.gossip.fingerprint(), entries });
+    this.sendEnvelope(peers, { id: '', origin: this.id, kind: 'heartbeat', seq: 0, hops: 0, payload });
   }
 
   private liveNeighbours(): string[] {
@@ -345,9 +358,10 @@ export class TabmeshNode {
 
   private dispatch(peer: string, env: Envelope): void {
     if (env.kind === 'heartbeat') {
-      const entries = decodeHeartbeat(env.payload, this.config.membership.maxEntries);
-      if (entries.ok) this.membership.merge(entries.value);
-      else this.errors.sink('heartbeat', entries.error.code, entries.error.message);
+      const heartbeat = decodeHeartbeat(env.payload, this.config.membership.maxEntries);
+      if (!heartbeat.ok) return this.errors.sink('heartbeat', heartbeat.error.code, heartbeat.error.message);
+      this.fingerprints.set(peer, heartbeat.value.fingerprint);
+      this.membership.merge(heartbeat.value.entries);
     } else if (env.kind === 'gossip') {
       this.gossip.receiveControl(peer, env.payload);
     } else if (env.seq > 0 && BROADCAST_KINDS.has(env.kind)) {

@@ -57,7 +57,9 @@ export interface BrowserNode {
  * A step1 exchange with one neighbour per period, in turn, repairs what the Yjs broadcast path
  * lost (gossip's anti-entropy already repairs lost broadcasts; this covers the rest) and
  * refreshes the "in sync with" indicator. One at a time rather than all: with 8 links the
- * all-neighbours round was a fifth of an idle tab's messages (bench:idle).
+ * all-neighbours round was a fifth of an idle tab's messages (bench:idle). A neighbour already
+ * listed as in sync, whose last heartbeat also carried our gossip fingerprint (every Yjs update
+ * is a broadcast, so neither has had one since), is left out: an exchange would change nothing.
  */
 const YJS_RESYNC_MS = 3000;
 
@@ -187,7 +189,9 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
     kv.onChange(emit),
     awareness.onChange(emit),
     every(scheduler, YJS_RESYNC_MS, () => {
-      const peers = node.neighbours.list().sort();
+      const synced = new Set(yjs.syncedWith());
+      const inStep = node.gossip.fingerprint();
+      const peers = node.neighbours.list().filter((p) => !(synced.has(p) && node.fingerprintOf(p) === inStep)).sort();
       if (peers.length > 0) yjs.resync(peers[resyncTurn++ % peers.length]);
     }),
   ];
