@@ -25,8 +25,8 @@ export interface BrowserNodeParams {
   readonly deadMs: number;
   /**
    * 'none': the node runs and window.tabmesh drives it, but the views never mount. Painting live
-   * clocks and counters is a third of an idle tab's CPU (bench:idle), and a test that opens many
-   * nodes on a small machine reads them through the API anyway.
+   * clocks and counters is a sixth to a third of an idle tab's CPU (bench:idle), and a test that
+   * opens many nodes on a small machine reads them through the API anyway.
    */
   readonly ui: UiMode;
 }
