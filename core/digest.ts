@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { decodeError, type Decoded } from './codec.ts';
+import { FNV_OFFSET, fnvMix, fnvString } from './fnv.ts';
 
 /**
  * What a node holds of every origin's broadcasts: the highest contiguous number (so the digest
@@ -65,9 +66,9 @@ export function decodeDigest(bytes: Uint8Array): Decoded<{ type: DigestType; dig
  * neighbour holds what it holds without exchanging digests (see Gossip.antiEntropy).
  */
 export function fingerprint(digest: Digest): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   const mix = (n: number): void => {
-    h = Math.imul(h ^ n, 0x01000193) >>> 0;
+    h = fnvMix(h, n);
   };
   const origins = [...new Set([...digest.high.keys(), ...digest.extra.keys()])].sort();
   for (const origin of origins) {
@@ -75,7 +76,7 @@ export function fingerprint(digest: Digest): number {
     const extras = digest.extra.get(origin) ?? [];
     // Nothing held of this origin: the same set as the origin not listed.
     if (high === 0 && extras.length === 0) continue;
-    for (let i = 0; i < origin.length; i++) mix(origin.charCodeAt(i));
+    h = fnvString(origin, h);
     // Separators, so that ("ab", 1) and ("a", …) cannot run together.
     mix(0x10000);
     mix(high);

@@ -1,3 +1,4 @@
+import { fnvString } from './fnv.ts';
 import type { LinkState } from './link.ts';
 import type { Rng } from './rng.ts';
 
@@ -229,9 +230,7 @@ function linkToShed(
  * in id order a clique of equal counts has one mutual choice per round, scattered it has many.
  */
 function pairKey(a: string, b: string): number {
-  let h = 0x811c9dc5;
-  for (const c of a < b ? `${a} ${b}` : `${b} ${a}`) h = Math.imul(h ^ (c.codePointAt(0) ?? 0), 0x01000193);
-  return h >>> 0;
+  return fnvString(a < b ? `${a} ${b}` : `${b} ${a}`);
 }
 
 /** A handshake with no news from the peer for a connect timeout, or going on for too long. */

@@ -1,14 +1,11 @@
+import { fnvString } from '../../../core/fnv.ts';
+
 /**
  * A node's colour, derived from its id alone so every tab paints a node the same way without
  * agreeing on anything. FNV-1a spreads similar ids ("n1", "n2") across the hue circle.
  */
 export function hueOf(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % 360;
+  return fnvString(id) % 360;
 }
 
 /** Dark enough for white text on it (and it on white) at any hue. */
