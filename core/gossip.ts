@@ -178,11 +178,15 @@ export class Gossip implements Dissemination {
    */
   antiEntropy(peer?: string): void {
     if (peer !== undefined) return this.sendDigest(peer, 'request');
-    const ours = this.fingerprint();
     const neighbours = this.wire.neighbours();
-    const candidates = neighbours.filter((p) => this.wire.fingerprintOf?.(p) !== ours);
+    const candidates = neighbours.filter((p) => !this.inStepWith(p));
     if (candidates.length > 0) this.sendDigest(this.rng.pick(candidates), 'request');
     else if (neighbours.length > 0) this.stats.inStep += 1;
+  }
+
+  /** Whether `peer`'s last heartbeat carried our fingerprint: it then held what we hold. */
+  inStepWith(peer: string): boolean {
+    return this.wire.fingerprintOf?.(peer) === this.fingerprint();
   }
 
   /** fingerprint() of what this node holds, for heartbeats. */

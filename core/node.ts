@@ -207,11 +207,6 @@ export class TabmeshNode {
     return link;
   }
 
-  /** The gossip fingerprint `peer` last announced over an open link (see Gossip.antiEntropy). */
-  fingerprintOf(peer: string): number | undefined {
-    return this.fingerprints.get(peer);
-  }
-
   link(peer: string): FaultyLink | undefined {
     return this.links.get(peer);
   }

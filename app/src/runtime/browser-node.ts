@@ -190,8 +190,7 @@ export function startBrowserNode(params: BrowserNodeParams): BrowserNode {
     awareness.onChange(emit),
     every(scheduler, YJS_RESYNC_MS, () => {
       const synced = new Set(yjs.syncedWith());
-      const inStep = node.gossip.fingerprint();
-      const peers = node.neighbours.list().filter((p) => !(synced.has(p) && node.fingerprintOf(p) === inStep)).sort();
+      const peers = node.neighbours.list().filter((p) => !(synced.has(p) && node.gossip.inStepWith(p))).sort();
       if (peers.length > 0) yjs.resync(peers[resyncTurn++ % peers.length]);
     }),
   ];
