@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEMBERSHIP } from '../../core/membership.ts';
+import { DEFAULT_NODE } from '../../core/node.ts';
 import { table, writeSection } from '../results-file.ts';
 import { profileSelfTime, type ProfileEntry } from './cpu-profile.ts';
 import { measureFloorIdle, measureIdle, type IdleResult } from './idle-sample.ts';
@@ -37,20 +39,28 @@ const floorLabel = `floor: ${N - 1} bare simple-peer links, no traffic`;
 
 /**
  * tabmesh is measured three ways: as a student opens it, then without its page (`?ui=none`), then
- * also with the failure detector 4× slower (every timeout scaled alike). The differences between
+ * also with the failure detector SLOWER times slower (every timeout scaled alike). The differences between
  * the rows say what the page and the detector's pace cost, measured, not estimated.
  */
-const NO_PAGE = { ui: 'none' } as const;
-const SLOW_DETECTOR = { ui: 'none', heartbeatMs: '2000', suspectMs: '10000', deadMs: '24000' } as const;
+const SLOWER = 4;
+const NO_PAGE = { ui: 'none' };
+const SLOW_DETECTOR = {
+  ui: 'none',
+  heartbeatMs: String(SLOWER * DEFAULT_NODE.heartbeatMs),
+  suspectMs: String(SLOWER * DEFAULT_MEMBERSHIP.suspectAfterMs),
+  deadMs: String(SLOWER * DEFAULT_MEMBERSHIP.deadAfterMs),
+};
 const RUNS: readonly { system: System; params: Readonly<Record<string, string>> }[] = [
   { system: 'tabmesh', params: {} },
   { system: 'y-webrtc', params: {} },
   { system: 'tabmesh', params: NO_PAGE },
   { system: 'tabmesh', params: SLOW_DETECTOR },
 ];
-const isDefault = (r: IdleResult): boolean => r.system === 'tabmesh' && Object.keys(r.params).length === 0;
-const rowLabel = (r: IdleResult): string =>
-  r.system === 'floor' ? floorLabel : Object.keys(r.params).length === 0 ? r.system : `${r.system} \`?${new URLSearchParams(r.params)}\``;
+/** A run's URL parameters as a query string ('' for the defaults): how rows are named and found. */
+const query = (params: Readonly<Record<string, string>>): string => new URLSearchParams(params).toString();
+const isDefault = (r: IdleResult): boolean => r.system === 'tabmesh' && query(r.params) === '';
+const rowLabel = (r: IdleResult): string => (r.system === 'floor' ? floorLabel : query(r.params) === '' ? r.system : `${r.system} \`?${query(r.params)}\``);
+const seconds = (ms: number): string => `${ms / 1000} s`;
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 const p2 = (x: number): string => x.toFixed(2);
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -89,7 +99,7 @@ function floorSentence(floorMean: number, tmMean: number, ywMean: number): strin
 /** What the page and the detector's pace each cost, from the differences between tabmesh's rows. */
 function shares(results: readonly IdleResult[]): string {
   const at = (params: Readonly<Record<string, string>>): number | undefined => {
-    const r = results.find((x) => x.system === 'tabmesh' && new URLSearchParams(x.params).toString() === new URLSearchParams(params).toString());
+    const r = results.find((x) => x.system === 'tabmesh' && query(x.params) === query(params));
     return r === undefined ? undefined : mean(r.rendererPercent);
   };
   const [all, noPage, slow] = [at({}), at(NO_PAGE), at(SLOW_DETECTOR)];
@@ -102,7 +112,7 @@ function shares(results: readonly IdleResult[]): string {
     ...(slow - mean(floor.rendererPercent) > budget ? ['what is left without both'] : []),
   ];
   return `
-**What the page and the detector cost.** From tabmesh's three rows: its page (the live clocks and message counters, repainted every 2 s) costs ${p2(all - noPage)} points; the failure detector's pace another ${p2(noPage - slow)} (heartbeats every 500 ms against every 2 s, suspicion after 2.5 s against 10 s); without the page and at a quarter of the pace a tab still uses ${p2(slow)} %, ${p2(slow - mean(floor.rendererPercent))} points above the floor. The target leaves ${p2(budget)} points above the floor; ${over.length === 0 ? 'each of these fits in it by itself' : `by itself, each of these costs more: ${over.join(', ')}`}.`;
+**What the page and the detector cost.** From tabmesh's three rows: its page (the live clocks and message counters, repainted every 2 s) costs ${p2(all - noPage)} points; the failure detector's pace another ${p2(noPage - slow)} (heartbeats every ${DEFAULT_NODE.heartbeatMs} ms against every ${seconds(SLOWER * DEFAULT_NODE.heartbeatMs)}, suspicion after ${seconds(DEFAULT_MEMBERSHIP.suspectAfterMs)} against ${seconds(SLOWER * DEFAULT_MEMBERSHIP.suspectAfterMs)}); without the page and at 1/${SLOWER} of the pace a tab still uses ${p2(slow)} %, ${p2(slow - mean(floor.rendererPercent))} points above the floor. The target leaves ${p2(budget)} points above the floor; ${over.length === 0 ? 'each of these fits in it by itself' : `by itself, each of these costs more: ${over.join(', ')}`}.`;
 }
 
 function section(results: readonly IdleResult[], diagnosis: Diagnosis | undefined, windowMs: number, head: string): string {
@@ -132,7 +142,7 @@ function section(results: readonly IdleResult[], diagnosis: Diagnosis | undefine
 
 ${head}
 
-**Setup.** ${N} tabs in a room (one context each, ${TABS_PER_BROWSER} per Chromium process), tabmesh with \`?degree=${DEGREE}\`, so each tab holds ${N - 1} open links; y-webrtc's page in the same shape for reference (${N - 1} connections each). Then tabmesh twice more, the target's reading being only the first row: \`?ui=none\` (the node without its page), and that with every failure-detector timeout 4× its default. The floor row: ${N} tabs of a bare page (bench/browser/floor-page, \`window.floorMesh\`) placed the same way, each opening one simple-peer connection (y-webrtc's library; tabmesh opens the same kind of data channel through the browser's RTCPeerConnection; trickle ICE, no ICE servers) to every other tab, the handshakes relayed by the bench through \`page.evaluate\`: no signaling server, no app, nothing sent once the ${N - 1} channels per tab are open; measured last, with the same settle, window and counters. Once formed, the bench's in-page watchers are stopped, CDP \`Performance.enable\` is sent to every tab, ${SETTLE_MS / 1000} s pass, then a ${windowMs / 1000} s window in which nothing drives the pages (no evaluate, no input; Playwright keeps headless pages visible and unthrottled, like a student's focused tab).
+**Setup.** ${N} tabs in a room (one context each, ${TABS_PER_BROWSER} per Chromium process), tabmesh with \`?degree=${DEGREE}\`, so each tab holds ${N - 1} open links; y-webrtc's page in the same shape for reference (${N - 1} connections each). Then tabmesh twice more, the target's reading being only the first row: \`?ui=none\` (the node without its page), and that with every failure-detector timeout ${SLOWER}× its default. The floor row: ${N} tabs of a bare page (bench/browser/floor-page, \`window.floorMesh\`) placed the same way, each opening one simple-peer connection (y-webrtc's library; tabmesh opens the same kind of data channel through the browser's RTCPeerConnection; trickle ICE, no ICE servers) to every other tab, the handshakes relayed by the bench through \`page.evaluate\`: no signaling server, no app, nothing sent once the ${N - 1} channels per tab are open; measured last, with the same settle, window and counters. Once formed, the bench's in-page watchers are stopped, CDP \`Performance.enable\` is sent to every tab, ${SETTLE_MS / 1000} s pass, then a ${windowMs / 1000} s window in which nothing drives the pages (no evaluate, no input; Playwright keeps headless pages visible and unthrottled, like a student's focused tab).
 
 **Measured.** Per tab, CDP \`Performance.getMetrics\` at both ends of the window: *ProcessTime* is the CPU time of the tab's renderer process (main thread, its timer worker, WebRTC and compositor threads: everything the tab runs), *ThreadTime* that of its main thread, *ScriptDuration* its JavaScript, all as % of one core; *LayoutCount* and *RecalcStyleCount* per second (the view re-rendering); *JSHeapUsedSize* at the end. Data-channel sends per second are counted in every tab of every row by a wrapper on \`RTCDataChannel.prototype.send\` (bench/browser/channel-drop.ts, dropping nothing). Browser side: \`SystemInfo.getProcessInfo\` on each browser (browser-level CDP session), the non-renderer processes' CPU (browser process, network service, which carries every tab's UDP, GPU, …) over the same window, summed over the browsers and divided by the tabs; it includes Playwright's own idle CDP traffic, so it is shown beside the target, not in it.
 
@@ -159,7 +169,7 @@ async function main(): Promise<void> {
     const results: IdleResult[] = [];
     let diagnosis: Diagnosis | undefined;
     for (const { system, params } of RUNS) {
-      console.error(`idle: ${system}${Object.keys(params).length > 0 ? ` ?${new URLSearchParams(params)}` : ''}, ${N} tabs, ${windowMs / 1000} s window...`);
+      console.error(`idle: ${system}${query(params) === '' ? '' : ` ?${query(params)}`}, ${N} tabs, ${windowMs / 1000} s window...`);
       const { result, room } = await measureIdle(lab, system, { n: N, degree: DEGREE, formTimeoutMs: FORM_TIMEOUT_MS, settleMs: SETTLE_MS, windowMs, params });
       try {
         printMeasurement(result);
